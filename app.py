@@ -1,0 +1,10 @@
+"""attnviz: the Streamlit entry point. Page config and navigation, nothing else."""
+
+import streamlit as st
+
+st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
+pages = [
+    st.Page("pages/home.py", title="Start", icon=":material/home:", default=True),
+    st.Page("pages/heads.py", title="Heads", icon=":material/grid_view:", url_path="heads"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,101 @@
+"""The command line: `python -m attnviz models|run ...` (DESIGN.md section 4).
+
+Bad input exits with status 2 and one plain sentence on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage + message; keep one sentence
+        raise ValueError(message[0].upper() + message[1:] + ".")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m attnviz", description="See what neural networks attend to.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    models = commands.add_parser("models", help="list the models attnviz knows")
+    models.add_argument("--json", action="store_true", help="print a JSON list")
+    run = commands.add_parser("run", help="run a model on a text and print its attention")
+    run.add_argument("model", help="a model name (see `models`) or a model folder")
+    run.add_argument("text", help="the input text")
+    run.add_argument("--beam", type=int, default=1, help="beam width for translators (default 1)")
+    run.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
+    return parser
+
+
+def command_models(as_json: bool) -> None:
+    from attnviz.models.registry import list_models
+
+    entries = list_models()
+    if as_json:
+        rows = [
+            {"name": e.name, "description": e.description, "kinds": list(e.kinds)} for e in entries
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    width = max(len(e.name) for e in entries)
+    for entry in entries:
+        print(f"{entry.name:<{width}}  {entry.description} [{', '.join(entry.kinds)}]")
+
+
+def command_run(model_name: str, text: str, beam: int, as_json: bool) -> None:
+    import attnviz
+
+    _quiet_libraries()
+    result = attnviz.run(model_name, text, beam=beam)
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"model:  {result.model}")
+    print(f"source: {' '.join(result.source_tokens)}")
+    if result.target_tokens:
+        print(f"target: {' '.join(result.target_tokens)}")
+    if result.output_text is not None:
+        print(f"output: {result.output_text}")
+    for kind in result.kinds:
+        shape = "x".join(str(n) for n in result.maps[kind].weights.shape)
+        print(f"{kind}: [layer, head, query, key] = {shape}")
+
+
+def _quiet_libraries() -> None:
+    """Keep stdout/stderr to what we print: no progress bars or warnings from transformers."""
+    import os
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import torch
+
+    torch.set_num_threads(1)
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "models":
+            command_models(args.json)
+        else:
+            command_run(args.model, args.text, args.beam, args.json)
+    except ValueError as error:
+        print(f"attnviz: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

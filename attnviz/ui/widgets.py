@@ -1,0 +1,46 @@
+"""Widgets and messages shared by the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from attnviz.models.registry import REGISTRY
+
+FOLDER_CHOICE = "Model folder on disk…"
+
+
+def model_options() -> list[str]:
+    """Registry names, then the entry that opens a folder field."""
+    return [*REGISTRY, FOLDER_CHOICE]
+
+
+def model_picker(key: str) -> str:
+    """A model selectbox plus, for 'Model folder', a path field; returns a name or a path.
+
+    Expects `st.session_state[key + ".choice"]` and `[key + ".folder"]` to be initialised.
+    """
+    choice = st.selectbox(
+        "Model",
+        model_options(),
+        key=f"{key}.choice",
+        format_func=lambda name: (
+            name if name == FOLDER_CHOICE else f"{name} — {REGISTRY[name].description}"
+        ),
+    )
+    if choice != FOLDER_CHOICE:
+        return choice
+    return st.text_input(
+        "Model folder",
+        key=f"{key}.folder",
+        placeholder="path to a folder with config.json, *.safetensors and tokenizer files",
+        help="A Hugging Face model folder: encoder (BERT-like), decoder (GPT-2-like) or "
+        "encoder-decoder (T5, BART, Marian). Only safetensors weights are loaded.",
+    ).strip()
+
+
+def show_notices(notices: Iterable[str]) -> None:
+    """Show each notice (a fallback or an adjustment) as a visible info line."""
+    for notice in notices:
+        st.info(notice, icon="ℹ️")

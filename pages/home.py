@@ -1,0 +1,23 @@
+"""The landing page: what attnviz shows and where to start."""
+
+import streamlit as st
+
+from attnviz.models.registry import list_models
+from attnviz.ui.navigation import require_navigation
+
+require_navigation()
+st.title("attnviz")
+st.markdown(
+    "See what neural networks attend to. Type a sentence, pick a model, a layer and a head, "
+    "and read the attention weights the model really computed: every row of a map is one "
+    "query token's attention over the key tokens, and sums to 1."
+)
+st.page_link(
+    "pages/heads.py",
+    label="Heads: one head, and every head of a layer",
+    icon=":material/grid_view:",
+)
+st.subheader("Models")
+for entry in list_models():
+    st.markdown(f"- **{entry.name}**: {entry.description} ({', '.join(entry.kinds)})")
+st.caption("Everything runs on this computer; no model or text leaves it.")

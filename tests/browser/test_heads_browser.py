@@ -1,0 +1,89 @@
+"""In Chromium: the /heads URL draws the head the command line computes; clicks select heads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "docs" / "heads.png"
+TEXT = "The animal didn't cross the street because it was too tired."
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+READ_MAIN_FIGURE = """() => {
+  const plot = document.querySelectorAll('.js-plotly-plot')[0];
+  const trace = plot._fullData[0];  // typed arrays decoded by Plotly
+  return {x: Array.from(trace.x), y: Array.from(trace.y),
+          z: Array.from(trace.z, row => Array.from(row)), title: plot.layout.title.text};
+}"""
+
+# Centre of one small multiple in page coordinates, from Plotly's own axis layout.
+PANEL_CENTRE = """(head) => {
+  const plot = document.querySelectorAll('.js-plotly-plot')[1];
+  const suffix = head === 0 ? '' : String(head + 1);
+  const xa = plot._fullLayout['xaxis' + suffix], ya = plot._fullLayout['yaxis' + suffix];
+  const box = plot.getBoundingClientRect();
+  return {x: box.left + xa._offset + xa._length / 2, y: box.top + ya._offset + ya._length / 2};
+}"""
+
+
+def cli_head(text: str, layer: int, head: int) -> tuple[list[str], np.ndarray]:
+    result = subprocess.run(
+        [sys.executable, "-m", "attnviz", "run", "minilm-l6", text, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    maps = json.loads(result.stdout)["maps"]["encoder_self"]
+    return maps["key_tokens"], np.array(maps["weights"], dtype=np.float32)[layer, head]
+
+
+def strip(labels: list[str]) -> list[str]:
+    import html
+
+    return [html.unescape(label.rstrip("\u200b")) for label in labels]
+
+
+def wait_until_drawn(page) -> None:
+    page.wait_for_selector(".js-plotly-plot >> nth=1", timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
+
+
+def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page):
+    query = urlencode({"model": "minilm-l6", "text": TEXT, "layer": 2, "head": 3})
+    page.goto(f"{server_url}/heads?{query}")
+    wait_until_drawn(page)
+
+    figure = page.evaluate(READ_MAIN_FIGURE)
+    tokens, weights = cli_head(TEXT, 2, 3)
+    assert strip(figure["x"]) == strip(figure["y"]) == tokens
+    np.testing.assert_array_equal(np.array(figure["z"], dtype=np.float32), weights)
+    assert "layer 2 · head 3" in figure["title"]
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    centre = page.evaluate(PANEL_CENTRE, 5)
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot').layout.title.text.includes('head 5')",
+        timeout=60_000,
+    )
+    wait_until_drawn(page)
+    clicked = page.evaluate(READ_MAIN_FIGURE)
+    np.testing.assert_array_equal(np.array(clicked["z"], dtype=np.float32), cli_head(TEXT, 2, 5)[1])
+    assert "head=5" in page.url
+
+
+def test_markup_in_tokens_is_shown_as_text_not_html(server_url, page):
+    text = "<b>bold</b> <a href='http://example.invalid'>link</a>"
+    page.goto(f"{server_url}/heads?" + urlencode({"text": text}))
+    wait_until_drawn(page)
+    ticks = page.locator(".js-plotly-plot >> nth=0").locator(".xtick text")
+    assert "<" in " ".join(ticks.all_text_contents())
+    assert page.locator(".js-plotly-plot a[href*='example.invalid']").count() == 0
+    assert page.locator(".js-plotly-plot .xtick text b").count() == 0
