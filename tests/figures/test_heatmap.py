@@ -57,3 +57,11 @@ def test_twenty_token_heatmap_payload_is_within_budget():
     tokens = [f"token{i}" for i in range(20)]
     figure = head_heatmap(random_rows(20, 20), tokens, tokens, "layer 2 · head 3")
     assert len(plotly.io.to_json(figure, validate=False)) <= 20_000
+
+
+def test_small_multiples_built_without_validation_are_still_valid_plotly():
+    import plotly.graph_objects as go
+
+    figure = layer_small_multiples(random_rows(4, 3, 3), selected_head=0)
+    go.Figure(figure.to_dict())  # validates every property; raises on a bad one
+    assert '"bdata"' in plotly.io.to_json(figure, validate=False)  # arrays sent as base64
