@@ -28,7 +28,10 @@ import attnviz  # noqa: E402
 from attnviz.figures import head_heatmap, layer_small_multiples  # noqa: E402
 
 # 18 words -> 20 tokens with [CLS] and [SEP]
-SENTENCE = "The old fisherman carried his heavy nets down to the quiet harbour just before the pale sun rose"
+SENTENCE = (
+    "The old fisherman carried his heavy nets down to the quiet harbour"
+    " just before the pale sun rose"
+)
 
 
 def median_ms(function, repeats: int = 30, warmup: int = 3) -> float:
@@ -54,7 +57,8 @@ def bench_run(model) -> None:
     bare = median_ms(bare_forward)
     ours = median_ms(lambda: model.run(SENTENCE))
     print(f"transformers forward, 20 tokens:        {bare:7.2f} ms (baseline)")
-    print(f"attnviz run (tokenize+forward+maps):    {ours:7.2f} ms  x{ours / bare:.2f}  budget 30 ms")
+    ratio = ours / bare
+    print(f"attnviz run (tokenize+forward+maps):    {ours:7.2f} ms  x{ratio:.2f}  budget 30 ms")
 
 
 def bench_rerun() -> None:
@@ -72,7 +76,8 @@ def bench_rerun() -> None:
         times.append((time.perf_counter() - start) * 1000)
         boxes = {box.label: box for box in app.selectbox}
     assert not app.exception
-    print(f"/heads rerun, layer or head changed:    {statistics.median(times):7.2f} ms  budget 100 ms")
+    median = statistics.median(times)
+    print(f"/heads rerun, layer or head changed:    {median:7.2f} ms  budget 100 ms")
 
 
 def bench_payload(model) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import streamlit as st
 
@@ -15,6 +16,7 @@ from attnviz.ui.navigation import require_navigation
 from attnviz.ui.url import read_choice, read_int, write_params
 from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
 
+LOG = logging.getLogger(__name__)
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
 KEY = "heads"
 
@@ -127,6 +129,10 @@ def show_heads(choice: HeadsChoice) -> None:
         run = get_run(choice.model, choice.text)
     except ValueError as error:
         st.error(str(error))
+        return
+    except Exception as error:  # a model failing must not end the session in a traceback
+        LOG.exception("running %s failed", choice.model)
+        st.error(f"The model could not run on this text ({type(error).__name__}: {error}).")
         return
     show_notices(run.notes)
     maps = run.maps[choice.kind]

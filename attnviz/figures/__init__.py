@@ -1,6 +1,19 @@
 """Pure Plotly builders: arrays and tokens in, `go.Figure` out; no Streamlit here."""
 
-from attnviz.figures.heatmap import head_heatmap, layer_small_multiples
+from attnviz.figures.grid import layer_small_multiples, model_overview, thumbnail_note
+from attnviz.figures.heatmap import head_heatmap, heads_by_tokens, statistic_heatmap
 from attnviz.figures.labels import axis_labels, token_from_label
+from attnviz.figures.style import COLOR_SCALES, Colouring
 
-__all__ = ["axis_labels", "head_heatmap", "layer_small_multiples", "token_from_label"]
+__all__ = [
+    "COLOR_SCALES",
+    "Colouring",
+    "axis_labels",
+    "head_heatmap",
+    "heads_by_tokens",
+    "layer_small_multiples",
+    "model_overview",
+    "statistic_heatmap",
+    "thumbnail_note",
+    "token_from_label",
+]

@@ -1,31 +1,32 @@
-"""Heatmaps of one head and of all heads in one layer."""
+"""Heatmaps with token axes: one head, one token across heads, a statistic per head."""
 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.labels import axis_labels
+from attnviz.figures.style import DEFAULT_COLOURING, MASKED_COLOR, NO_TEMPLATE, Colouring
 
-COLOR_SCALE = "Viridis"  # perceptually uniform and readable by colour-blind viewers
-SELECTED_COLOR = "#e4572e"
-MASKED_COLOR = "#d0d0d0"  # masked cells are gaps (NaN) over this background, not a dark 0
-# An empty template: Streamlit styles the chart itself, and Plotly's default template would
-# otherwise be most of a small figure's bytes.
-NO_TEMPLATE = go.layout.Template()
 HOVER = "query <b>%{y}</b><br>key <b>%{x}</b><br>weight %{z:.3f}<extra></extra>"
+LOG_HOVER = "query <b>%{y}</b><br>key <b>%{x}</b><br>weight %{customdata:.3f}<extra></extra>"
+# dtick=1: Plotly would otherwise skip labels when tokens crowd, hiding some tokens.
+TOKEN_AXIS = {"type": "category", "automargin": True, "dtick": 1}
 
 
 def _masked(weights: np.ndarray, visible: np.ndarray | None) -> np.ndarray:
-    """float32 copy with masked cells as NaN so they draw as gaps."""
+    """float32 copy with masked cells as NaN so they draw as gaps over the grey background."""
     z = np.array(weights, dtype=np.float32)
     if visible is not None:
         z[~visible] = np.nan
     return z
+
+
+def _title(text: str) -> dict:
+    return {"text": html.escape(text, quote=False), "y": 0.99, "yref": "container"}
 
 
 def head_heatmap(
@@ -34,160 +35,139 @@ def head_heatmap(
     key_tokens: Sequence[str],
     title: str = "",
     visible: np.ndarray | None = None,
+    colouring: Colouring = DEFAULT_COLOURING,
+    hover: str = HOVER,
 ) -> go.Figure:
-    """One head: query tokens as rows (top to bottom), key tokens as columns.
+    """One map: query tokens as rows (top to bottom), key tokens as columns.
 
-    weights: `[query, key]`; visible: bool `[query, key]` or None. Colour fixed from 0 to 1.
+    weights: `[query, key]`; visible: bool `[query, key]` or None (masked cells are grey).
+    The colour range is fixed (0 to 1, or 0.0001 to 1 in logarithmic colour).
     """
     n_query, n_key = weights.shape
-    heatmap = go.Heatmap(
-        z=_masked(weights, visible),
-        x=axis_labels(key_tokens),
-        y=axis_labels(query_tokens),
-        zmin=0.0,
-        zmax=1.0,
-        colorscale=COLOR_SCALE,
-        colorbar={"title": {"text": "weight"}, "thickness": 14},
-        hovertemplate=HOVER,
-        hoverongaps=False,
-        xgap=1 if n_key <= 40 else 0,
-        ygap=1 if n_query <= 40 else 0,
-    )
-    figure = go.Figure(heatmap)
+    masked = _masked(weights, visible)
+    zmin, zmax = colouring.value_range
+    trace = {
+        "z": colouring.colour_values(masked),
+        "x": axis_labels(key_tokens),
+        "y": axis_labels(query_tokens),
+        "zmin": zmin,
+        "zmax": zmax,
+        "colorscale": colouring.plotly_scale,
+        "colorbar": colouring.colorbar(),
+        "hovertemplate": hover,
+        "hoverongaps": False,
+        "xgap": 1 if n_key <= 40 else 0,
+        "ygap": 1 if n_query <= 40 else 0,
+    }
+    if colouring.log:  # colour is log10(weight); hover must still show the weight itself
+        trace.update(customdata=masked, hovertemplate=hover.replace("%{z", "%{customdata"))
+    figure = go.Figure(go.Heatmap(**trace))
     cell = 26 if max(n_query, n_key) <= 24 else max(8, 640 // max(n_query, n_key))
     figure.update_layout(
-        title={
-            "text": html.escape(title, quote=False),
-            "y": 0.99,
-            "yref": "container",
-            "yanchor": "top",
-        },
+        title=_title(title),
         height=min(900, max(320, 120 + cell * n_query)),
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
         plot_bgcolor=MASKED_COLOR,
         template=NO_TEMPLATE,
     )
-    # dtick=1: Plotly would otherwise skip labels when tokens crowd, hiding some tokens.
-    axes = {"type": "category", "automargin": True, "dtick": 1}
-    figure.update_xaxes(side="top", tickangle=-60, title_text="key", **axes)
-    figure.update_yaxes(autorange="reversed", title_text="query", **axes)
+    figure.update_xaxes(side="top", tickangle=-60, title_text="key", **TOKEN_AXIS)
+    figure.update_yaxes(autorange="reversed", title_text="query", **TOKEN_AXIS)
     return figure
 
 
-def grid_shape(n_panels: int) -> tuple[int, int]:
-    """Rows and columns for `n_panels` small multiples, at most 4 wide."""
-    cols = min(4, n_panels)
-    return math.ceil(n_panels / cols), cols
-
-
-def layer_small_multiples(
-    weights: np.ndarray, selected_head: int | None = None, visible: np.ndarray | None = None
+def heads_by_tokens(
+    values: np.ndarray,
+    tokens: Sequence[str],
+    title: str,
+    token_role: str,
+    visible: np.ndarray | None = None,
+    colouring: Colouring = DEFAULT_COLOURING,
 ) -> go.Figure:
-    """All heads of one layer on one shared 0..1 colour scale; click a panel to pick a head.
+    """One row per head over a token axis: where one token attends, or who attends to it.
 
-    weights: `[head, query, key]`. Heatmap cells return no click events, so each panel is
-    covered by a lattice of invisible square markers whose customdata is the head number.
-    The figure is assembled as plain dicts without Plotly's per-property validation, which
-    (with make_subplots) took ~60 ms of every rerun for 12 heads.
+    values: `[head, token]`; token_role names the axis ("key" or "query") in hover text.
     """
-    n_heads, n_query, n_key = weights.shape
-    rows, cols = grid_shape(n_heads)
-    data: list[dict] = []
-    layout: dict = {
-        "coloraxis": {"colorscale": COLOR_SCALE, "cmin": 0.0, "cmax": 1.0, "showscale": False},
-        "height": 130 * rows + 40,
-        "margin": {"l": 5, "r": 5, "t": 30, "b": 5},
-        "showlegend": False,
-        "plot_bgcolor": MASKED_COLOR,
-        "clickmode": "event+select",
-        "dragmode": False,
-        "template": NO_TEMPLATE.to_plotly_json(),
-        "annotations": [],
-    }
-    for head in range(n_heads):
-        suffix = "" if head == 0 else str(head + 1)
-        x_domain, y_domain = panel_domain(head, rows, cols)
-        axis = {"showticklabels": False, "showgrid": False, "zeroline": False}
-        layout[f"xaxis{suffix}"] = {
-            **axis,
-            "domain": x_domain,
-            "range": [-0.5, n_key - 0.5],
-            "anchor": f"y{suffix}",
-        }
-        layout[f"yaxis{suffix}"] = {
-            **axis,
-            "domain": y_domain,
-            "range": [n_query - 0.5, -0.5],
-            "anchor": f"x{suffix}",
-        }
-        layout["annotations"].append(_panel_title(head, x_domain, y_domain, head == selected_head))
-        refs = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
-        data.append(
-            {
-                "type": "heatmap",
-                "z": _masked(weights[head], visible),
-                "coloraxis": "coloraxis",
-                "hoverinfo": "skip",
-                **refs,
-            }
+    n_heads = values.shape[0]
+    hover = f"head %{{y}}<br>{token_role} <b>%{{x}}</b><br>weight %{{z:.3f}}<extra></extra>"
+    figure = head_heatmap(
+        values,
+        [str(h) for h in range(n_heads)],
+        tokens,
+        title,
+        visible,
+        colouring,
+        hover=hover,
+    )
+    figure.update_yaxes(title_text="head")
+    figure.update_xaxes(title_text=token_role)
+    figure.update_layout(height=min(700, 140 + 26 * n_heads))
+    return figure
+
+
+def statistic_heatmap(
+    values: np.ndarray,
+    name: str,
+    labels: Sequence[Sequence[str]] | None = None,
+    selected: tuple[int, int] | None = None,
+    value_range: tuple[float, float] | None = None,
+) -> go.Figure:
+    """A statistic per head as a layer x head heatmap; clicks return `[layer, head]`.
+
+    values: `[layer, head]`; labels: optional short text per cell (e.g. head roles).
+    """
+    n_layers, n_heads = values.shape
+    layer_index, head_index = np.meshgrid(np.arange(n_layers), np.arange(n_heads), indexing="ij")
+    text = labels if labels is not None else [[""] * n_heads for _ in range(n_layers)]
+    zmin, zmax = (
+        value_range if value_range else (float(np.nanmin(values)), float(np.nanmax(values)))
+    )
+    heatmap = go.Heatmap(
+        z=np.asarray(values, dtype=np.float32),
+        x=np.arange(n_heads),
+        y=np.arange(n_layers),
+        zmin=zmin,
+        zmax=zmax,
+        colorscale="Cividis",
+        colorbar={"title": {"text": html.escape(name)}, "thickness": 14},
+        text=[[html.escape(cell) for cell in row] for row in text],
+        texttemplate="%{text}",
+        textfont={"size": 9},
+        hoverinfo="skip",
+        xgap=2,
+        ygap=2,
+    )
+    # Invisible markers carry the click and the hover (heatmap cells return no clicks).
+    markers = go.Scatter(
+        x=head_index.ravel(),
+        y=layer_index.ravel(),
+        mode="markers",
+        marker={"symbol": "square", "size": 26, "opacity": 0.0},
+        customdata=np.stack([layer_index.ravel(), head_index.ravel()], axis=1).astype(np.int16),
+        text=[html.escape(cell) for row in text for cell in row],
+        hovertext=[f"{v:.3f}" for v in np.asarray(values).ravel()],
+        hovertemplate=(
+            "layer %{y} · head %{x}<br>" + html.escape(name) + " %{hovertext}"
+            "<br>%{text}<extra></extra>"
+        ),
+    )
+    figure = go.Figure([heatmap, markers])
+    figure.update_layout(
+        height=120 + 40 * n_layers,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        template=NO_TEMPLATE,
+        clickmode="event+select",
+        dragmode=False,
+        showlegend=False,
+    )
+    figure.update_xaxes(title_text="head", dtick=1, range=[-0.5, n_heads - 0.5], side="top")
+    figure.update_yaxes(title_text="layer", dtick=1, range=[n_layers - 0.5, -0.5])
+    if selected is not None:
+        figure.add_shape(
+            type="rect",
+            x0=selected[1] - 0.5,
+            x1=selected[1] + 0.5,
+            y0=selected[0] - 0.5,
+            y1=selected[0] + 0.5,
+            line={"color": "#e4572e", "width": 3},
         )
-        data.append({**_click_lattice(head, n_query, n_key), **refs})
-    if selected_head is not None:
-        layout["shapes"] = [_panel_outline(selected_head)]
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
-def panel_domain(index: int, rows: int, cols: int, gap_x: float = 0.03, gap_y: float = 0.06):
-    """Paper-coordinate x and y domains of panel `index`, filled row by row from the top."""
-    row, col = divmod(index, cols)
-    width = (1 - gap_x * (cols - 1)) / cols
-    height = (1 - gap_y * (rows - 1)) / rows
-    x0 = col * (width + gap_x)
-    y1 = 1 - row * (height + gap_y)
-    return [x0, x0 + width], [y1 - height, y1]
-
-
-def _panel_title(head: int, x_domain: list, y_domain: list, selected: bool) -> dict:
-    return {
-        "text": f"head {head}",
-        "x": (x_domain[0] + x_domain[1]) / 2,
-        "y": y_domain[1],
-        "xref": "paper",
-        "yref": "paper",
-        "xanchor": "center",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "font": {"color": SELECTED_COLOR if selected else "#555555", "size": 12},
-    }
-
-
-def _panel_outline(head: int) -> dict:
-    """A frame around the selected head's panel."""
-    suffix = "" if head == 0 else str(head + 1)
-    return {
-        "type": "rect",
-        "xref": f"x{suffix} domain",
-        "yref": f"y{suffix} domain",
-        "x0": -0.02,
-        "x1": 1.02,
-        "y0": -0.02,
-        "y1": 1.02,
-        "line": {"color": SELECTED_COLOR, "width": 3},
-    }
-
-
-def _click_lattice(head: int, n_query: int, n_key: int, points: int = 6) -> dict:
-    """Invisible markers spread over one panel; clicking any selects `head`."""
-    xs = np.linspace(0, n_key - 1, min(points, n_key), dtype=np.float32)
-    ys = np.linspace(0, n_query - 1, min(points, n_query), dtype=np.float32)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    return {
-        "type": "scatter",
-        "x": grid_x.ravel(),
-        "y": grid_y.ravel(),
-        "mode": "markers",
-        "marker": {"symbol": "square", "size": 22, "opacity": 0.0},
-        "customdata": np.full(grid_x.size, head, dtype=np.int16),
-        "hovertemplate": f"head {head}<extra></extra>",
-        "name": f"head {head}",
-    }
+    return figure

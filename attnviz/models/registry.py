@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import importlib
 import os
+import threading
 from pathlib import Path
 
 from attnviz.models.base import AttentionModel
@@ -72,7 +73,16 @@ def load(name_or_path: str) -> AttentionModel:
     )
 
 
-@functools.cache
+_load_lock = threading.Lock()
+
+
 def _load_named(name: str) -> AttentionModel:
+    # One lock: two sessions asking for the same model at once load it once.
+    with _load_lock:
+        return _load_named_once(name)
+
+
+@functools.cache
+def _load_named_once(name: str) -> AttentionModel:
     module_name, function_name = REGISTRY[name].loader.split(":")
     return getattr(importlib.import_module(module_name), function_name)()

@@ -1,11 +1,18 @@
-"""Figure builders: escaped tokens, hover, fixed colour range, click targets, payload."""
+"""Figure builders: escaped tokens, hover, fixed colour range, masks, log colour, payload."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.io
 
-from attnviz.figures import axis_labels, head_heatmap, layer_small_multiples, token_from_label
+from attnviz.figures import (
+    Colouring,
+    axis_labels,
+    head_heatmap,
+    heads_by_tokens,
+    statistic_heatmap,
+    token_from_label,
+)
 
 
 def random_rows(*shape: int) -> np.ndarray:
@@ -33,6 +40,7 @@ def test_head_heatmap_has_tokens_fixed_colour_range_and_hover():
     np.testing.assert_array_equal(np.asarray(heatmap.z), weights)
     assert "%{z:.3f}" in heatmap.hovertemplate and "%{x}" in heatmap.hovertemplate
     assert figure.layout.yaxis.autorange == "reversed"
+    assert figure.layout.xaxis.dtick == 1  # every token labelled, none skipped
 
 
 def test_masked_cells_are_gaps_not_zeros():
@@ -42,26 +50,37 @@ def test_masked_cells_are_gaps_not_zeros():
     assert np.isnan(z[0, 1]) and z[1, 0] == weights[1, 0]
 
 
-def test_small_multiples_share_one_scale_and_carry_head_numbers():
-    figure = layer_small_multiples(random_rows(12, 6, 6), selected_head=3)
-    heatmaps = [trace for trace in figure.data if trace.type == "heatmap"]
-    markers = [trace for trace in figure.data if trace.type == "scatter"]
-    assert len(heatmaps) == len(markers) == 12
-    assert {trace.coloraxis for trace in heatmaps} == {"coloraxis"}
-    assert (figure.layout.coloraxis.cmin, figure.layout.coloraxis.cmax) == (0.0, 1.0)
-    assert [set(np.asarray(m.customdata).tolist()) for m in markers] == [{h} for h in range(12)]
-    assert figure.layout.annotations[3].font.color == "#e4572e"
+def test_log_colour_colours_log10_and_hovers_the_weight():
+    weights = np.array([[0.5, 0.49, 0.01], [1e-6, 0.5, 0.5 - 1e-6], [0.2, 0.3, 0.5]], np.float32)
+    heatmap = head_heatmap(weights, "abc", "abc", colouring=Colouring("cividis", log=True)).data[0]
+    np.testing.assert_allclose(np.asarray(heatmap.z)[0], np.log10([0.5, 0.49, 0.01]), rtol=1e-6)
+    assert np.asarray(heatmap.z)[1, 0] == np.float32(-4)  # clipped at the floor
+    assert (heatmap.zmin, heatmap.zmax) == (-4.0, 0.0)
+    np.testing.assert_array_equal(np.asarray(heatmap.customdata), weights)
+    assert "%{customdata:.3f}" in heatmap.hovertemplate
+    assert heatmap.colorscale[0][1] == "#00224e"  # cividis starts dark blue
+
+
+def test_heads_by_tokens_has_one_row_per_head():
+    figure = heads_by_tokens(random_rows(12, 7), list("abcdefg"), "where 'c' attends", "key")
+    assert len(figure.data[0].y) == 12 and [token_from_label(x) for x in figure.data[0].x] == list(
+        "abcdefg"
+    )
+
+
+def test_statistic_heatmap_cells_click_to_layer_and_head():
+    values = np.arange(6 * 12, dtype=np.float32).reshape(6, 12) / 72
+    labels = [[f"{layer}.{head}" for head in range(12)] for layer in range(6)]
+    figure = statistic_heatmap(values, "entropy", labels, selected=(2, 5))
+    markers = figure.data[1]
+    customdata = np.asarray(markers.customdata)
+    assert customdata.shape == (72, 2)
+    assert customdata[2 * 12 + 5].tolist() == [2, 5]
+    assert markers.x[2 * 12 + 5] == 5 and markers.y[2 * 12 + 5] == 2
+    assert figure.layout.shapes[0].x0 == 4.5
 
 
 def test_twenty_token_heatmap_payload_is_within_budget():
     tokens = [f"token{i}" for i in range(20)]
     figure = head_heatmap(random_rows(20, 20), tokens, tokens, "layer 2 · head 3")
     assert len(plotly.io.to_json(figure, validate=False)) <= 20_000
-
-
-def test_small_multiples_built_without_validation_are_still_valid_plotly():
-    import plotly.graph_objects as go
-
-    figure = layer_small_multiples(random_rows(4, 3, 3), selected_head=0)
-    go.Figure(figure.to_dict())  # validates every property; raises on a bad one
-    assert '"bdata"' in plotly.io.to_json(figure, validate=False)  # arrays sent as base64
