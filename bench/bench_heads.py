@@ -4,7 +4,9 @@
   transformers forward pass with output_attentions=True measured in the same process;
 - a /heads rerun that only changes layer or head, run cached (budget <= 100 ms server time,
   measured through AppTest, which runs the page script as the server does);
-- the main heatmap's JSON payload for 20 tokens (budget <= 20 KB), and the layer's small multiples.
+- the main heatmap's JSON payload for 20 tokens (budget <= 20 KB), and the layer's small multiples;
+- the model overview (72 thumbnails) at 64 tokens: payload (budget <= 1.5 MB) and build time
+  (budget <= 300 ms) (issue 5).
 
 Run: python bench/bench_heads.py
 """
@@ -25,7 +27,7 @@ import plotly.io  # noqa: E402
 import torch  # noqa: E402
 
 import attnviz  # noqa: E402
-from attnviz.figures import head_heatmap, layer_small_multiples  # noqa: E402
+from attnviz.figures import head_heatmap, layer_small_multiples, model_overview  # noqa: E402
 
 # 18 words -> 20 tokens with [CLS] and [SEP]
 SENTENCE = (
@@ -91,12 +93,25 @@ def bench_payload(model) -> None:
     print(f"layer small multiples, 12 heads:        {grid_bytes / 1000:7.1f} KB")
 
 
+def bench_overview(model) -> None:
+    text = " ".join(["the quick brown fox jumps over the lazy dog"] * 7)
+    run = model.run(text)
+    maps = run.maps["encoder_self"]
+    assert maps.weights.shape[-1] == 65, maps.weights.shape
+    build = median_ms(lambda: model_overview(maps.weights, (0, 0), maps.visible), repeats=10)
+    figure = model_overview(maps.weights, (0, 0), maps.visible)
+    payload = len(plotly.io.to_json(figure, validate=False))
+    print(f"model overview, 72 heads x 65 tokens:   {payload / 1e6:7.3f} MB  budget 1.5 MB")
+    print(f"model overview build:                   {build:7.2f} ms  budget 300 ms")
+
+
 def main() -> None:
     torch.set_num_threads(1)
     model = attnviz.load("minilm-l6")
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     bench_run(model)
     bench_payload(model)
+    bench_overview(model)
     bench_rerun()
 
 

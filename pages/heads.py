@@ -1,4 +1,4 @@
-"""/heads: one head of a Transformer as a heatmap, beside all heads of its layer."""
+"""/heads: every head of a Transformer, one at a time, all at once, aggregated and measured."""
 
 from __future__ import annotations
 
@@ -7,18 +7,31 @@ import logging
 
 import streamlit as st
 
-from attnviz.figures import head_heatmap, layer_small_multiples
+from attnviz.analysis import STATISTICS
+from attnviz.figures import COLOR_SCALES, Colouring
 from attnviz.models.base import ModelInfo
 from attnviz.models.hf import check_folder
 from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
-from attnviz.ui.cache import get_model, get_run
+from attnviz.ui import heads as views
+from attnviz.ui.cache import get_model
+from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.url import read_choice, read_int, write_params
+from attnviz.ui.url import read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
 
 LOG = logging.getLogger(__name__)
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
 KEY = "heads"
+# name -> (allowed values, default) of the options whose validity does not depend on the model
+CHOICES = {
+    "view": (views.VIEWS, "head"),
+    "scale": (tuple(COLOR_SCALES), "viridis"),
+    "aggregate": (views.AGGREGATES, "mean"),
+    "statistic": (tuple(STATISTICS), "normalised_entropy"),
+}
+FLAGS = {"log": False, "hide": False, "merge": False}
+# checked once the model, or the run's tokens, are known
+PENDING = ("kind", "layer", "head", "token", "key_token")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +50,7 @@ def state(name: str) -> str:
 
 
 def read_url_once() -> None:
-    """On a session's first visit, put the URL's model and text into the widgets' state."""
+    """On a session's first visit, put the URL's values into the widgets' state."""
     if st.session_state.get(state("url_read")):
         return
     params = st.query_params
@@ -55,18 +68,24 @@ def read_url_once() -> None:
     st.session_state[state("model.choice")] = choice
     st.session_state[state("model.folder")] = folder
     st.session_state[state("text")] = text if text.strip() else DEFAULT_TEXT
-    # Kind, layer and head are checked once the model (and so its shape) is known.
-    st.session_state[state("pending")] = {k: params.get(k) for k in ("kind", "layer", "head")}
-    st.session_state[state("notices")] = notices
+    for name, (allowed, default) in CHOICES.items():
+        st.session_state[state(name)], note = read_choice(params, name, allowed, default)
+        notices.append(note)
+    for name, default in FLAGS.items():
+        st.session_state[state(name)], note = read_flag(params, name, default)
+        notices.append(note)
+    st.session_state[state("pending")] = {name: params.get(name) for name in PENDING}
+    st.session_state[state("notices")] = [note for note in notices if note]
     st.session_state[state("url_read")] = True
 
 
 def apply_pending_url(info: ModelInfo) -> None:
     """Validate the URL's kind, layer and head against the loaded model."""
-    pending = st.session_state.pop(state("pending"), None)
-    if pending is None:
+    pending = st.session_state.get(state("pending"))
+    if pending is None or "kind" not in pending:
         return
-    params = {name: value for name, value in pending.items() if value is not None}
+    params = {name: pending.pop(name) for name in ("kind", "layer", "head")}
+    params = {name: value for name, value in params.items() if value is not None}
     kind, kind_note = read_choice(params, "kind", info.kinds, info.kinds[0])
     layer, layer_note = read_int(params, "layer", info.layers[kind])
     head, head_note = read_int(params, "head", info.heads[kind])
@@ -77,9 +96,19 @@ def apply_pending_url(info: ModelInfo) -> None:
 
 
 def keep_in_range(name: str, options: tuple, default: object) -> None:
-    """Reset a widget's value that the current model does not offer (another model's layer)."""
+    """Reset a widget's value that is not offered now (another model's layer, an old token)."""
     if st.session_state.get(state(name)) not in options:
         st.session_state[state(name)] = default
+
+
+def display_controls() -> Colouring:
+    """Sidebar options: colour scale, log colour, special tokens, word pieces."""
+    st.subheader("Display")
+    scale = st.selectbox("Colour scale", tuple(COLOR_SCALES), key=state("scale"))
+    log = st.toggle("Logarithmic colour", key=state("log"), help="Makes small weights visible.")
+    st.toggle("Hide special tokens", key=state("hide"), help="[CLS], [SEP], <s>, </s> …")
+    st.toggle("Merge word pieces into words", key=state("merge"))
+    return Colouring(scale, log)
 
 
 def heads_controls() -> HeadsChoice | None:
@@ -113,63 +142,149 @@ def heads_controls() -> HeadsChoice | None:
     return HeadsChoice(model, text, kind, int(layer), int(head))
 
 
-def select_head_from_grid() -> None:
+def pick_head_in_layer() -> None:
     """Callback: a click on a small multiple selects that head."""
-    event = st.session_state.get(state("grid"))
-    points = event.selection.points if event else []
-    if points:
-        head = points[0].get("customdata")
-        head = head[0] if isinstance(head, list) else head
-        st.session_state[state("head")] = int(head)
+    key = views.clicked_key(state("grid"))
+    if key:
+        st.session_state[state("head")] = key[0]
 
 
-def show_heads(choice: HeadsChoice) -> None:
-    """The chosen head's heatmap and the layer's small multiples."""
+def open_head_from(chart: str) -> None:
+    """Callback: a click on an overview thumbnail or a statistic cell opens that head."""
+    key = views.clicked_key(state(chart))
+    if key and len(key) == 2:
+        st.session_state[state("layer")], st.session_state[state("head")] = key
+        st.session_state[state("view")] = "head"
+
+
+def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
+    """The query token to follow and the key token to look at (the same one for self kinds)."""
+    pending = st.session_state.get(state("pending")) or {}
+    for name, tokens in (("token", maps.query_tokens), ("key_token", maps.key_tokens)):
+        raw = pending.pop(name, None)
+        if raw is not None:
+            st.session_state[state(name)], note = read_int({name: raw}, name, len(tokens))
+            show_notices([note] if note else [])
+        keep_in_range(name, tuple(range(len(tokens))), 0)
+    columns = st.columns(2)
+    label = views.token_label
+    with columns[0]:
+        query = st.selectbox(
+            "Token",
+            range(len(maps.query_tokens)),
+            key=state("token"),
+            format_func=lambda i: label(i, maps.query_tokens[i]),
+        )
+    if maps.same_sequence:
+        st.session_state[state("key_token")] = query
+        return query, query
+    with columns[1]:
+        key = st.selectbox(
+            "Source token",
+            range(len(maps.key_tokens)),
+            key=state("key_token"),
+            format_func=lambda i: label(i, maps.key_tokens[i]),
+        )
+    return query, key
+
+
+def show_view(choice: HeadsChoice, maps: DisplayMaps, view: str, colouring: Colouring) -> None:
+    """Draw the chosen view of the maps."""
+    where = f"{choice.kind} · layer {choice.layer}"
+    if view == "head":
+        title = f"{where} · head {choice.head}"
+        views.show_head(
+            maps, choice.layer, choice.head, title, colouring, pick_head_in_layer, state("grid")
+        )
+    elif view == "overview":
+        views.show_overview(
+            maps,
+            choice.layer,
+            choice.head,
+            colouring,
+            lambda: open_head_from("overview"),
+            state("overview"),
+        )
+    elif view == "aggregate":
+        aggregate = st.selectbox(
+            "Aggregate",
+            views.AGGREGATES,
+            key=state("aggregate"),
+            format_func=views.AGGREGATE_LABELS.get,
+        )
+        title = f"{where} · {views.AGGREGATE_LABELS[aggregate]}"
+        options = (st.session_state[state("hide")], st.session_state[state("merge")])
+        flow = lambda: flow_map(choice.model, choice.text, choice.kind, *options, choice.layer)  # noqa: E731
+        views.show_aggregate(maps, choice.layer, aggregate, title, colouring, flow)
+    elif view == "statistics":
+        statistic = st.selectbox("Statistic", tuple(STATISTICS), key=state("statistic"))
+        views.show_statistics(
+            maps,
+            choice.layer,
+            choice.head,
+            statistic,
+            lambda: open_head_from("statistics"),
+            state("statistics"),
+        )
+    else:
+        query, key = token_pickers(maps)
+        views.show_token_focus(maps, choice.layer, query, key, colouring)
+
+
+def url_state(choice: HeadsChoice) -> dict[str, object]:
+    """The URL of the current view: the core five, then options that differ from defaults."""
+    values: dict[str, object] = dataclasses.asdict(choice)
+    session = st.session_state
+    for name, (_, default) in CHOICES.items():
+        if session.get(state(name), default) != default:
+            values[name] = session[state(name)]
+    for name, default in FLAGS.items():
+        if session.get(state(name), default) != default:
+            values[name] = session[state(name)]
+    if session.get(state("view")) == "token":
+        values["token"] = session.get(state("token"), 0)
+        values["key_token"] = session.get(state("key_token"), 0)
+    return values
+
+
+def load_maps(choice: HeadsChoice) -> DisplayMaps | None:
+    """The maps to show, or None with the reason shown."""
+    session = st.session_state
     try:
-        run = get_run(choice.model, choice.text)
+        return display_maps(
+            choice.model, choice.text, choice.kind, session[state("hide")], session[state("merge")]
+        )
     except ValueError as error:
         st.error(str(error))
-        return
     except Exception as error:  # a model failing must not end the session in a traceback
         LOG.exception("running %s failed", choice.model)
         st.error(f"The model could not run on this text ({type(error).__name__}: {error}).")
-        return
-    show_notices(run.notes)
-    maps = run.maps[choice.kind]
-    title = f"{choice.kind} · layer {choice.layer} · head {choice.head}"
-    main, side = st.columns([3, 2])
-    with main:
-        figure = head_heatmap(
-            maps.head(choice.layer, choice.head),
-            maps.query_tokens,
-            maps.key_tokens,
-            title,
-            maps.visible,
-        )
-        st.plotly_chart(figure, key=state("main"), config={"displaylogo": False})
-    with side:
-        st.caption(f"All heads of layer {choice.layer}, colour 0 to 1. Click a head to open it.")
-        grid = layer_small_multiples(maps.layer(choice.layer), choice.head, maps.visible)
-        st.plotly_chart(
-            grid,
-            key=state("grid"),
-            on_select=select_head_from_grid,
-            selection_mode="points",
-            config={"displayModeBar": False},
-        )
-    if run.output_text is not None:
-        st.markdown(f"**Output:** {run.output_text}")
+    return None
 
 
 require_navigation()
 st.title("Heads")
-st.caption("Pick a layer and a head and see which tokens each token attends to.")
+st.caption("Which tokens each token attends to, in every layer and head.")
 read_url_once()
 show_notices(st.session_state.pop(state("notices"), []))
+with st.sidebar:
+    colouring = display_controls()
 choice = heads_controls()
 if choice is not None:
-    write_params(dataclasses.asdict(choice))
-    if choice.text.strip():
-        show_heads(choice)
-    else:
+    view = st.radio(
+        "View",
+        views.VIEWS,
+        key=state("view"),
+        horizontal=True,
+        format_func=views.VIEW_LABELS.get,
+        label_visibility="collapsed",
+    )
+    if not choice.text.strip():
         st.warning("The text is empty; type at least one word.")
+    elif (maps := load_maps(choice)) is not None:
+        show_notices(maps.notes)
+        if maps.weights.shape[2] == 0 or maps.weights.shape[3] == 0:
+            st.warning("Nothing is left to show once special tokens are hidden.")
+        else:
+            show_view(choice, maps, view, colouring)
+    write_params(url_state(choice))

@@ -151,6 +151,8 @@ def _panel_axis(domain: list[float], value_range: list[float], anchor: str) -> d
         "range": value_range,
         "anchor": anchor,
         "showticklabels": False,
+        "ticks": "",
+        "showline": False,
         "showgrid": False,
         "zeroline": False,
         "fixedrange": True,

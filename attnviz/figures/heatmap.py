@@ -99,7 +99,7 @@ def heads_by_tokens(
         hover=hover,
     )
     figure.update_yaxes(title_text="head")
-    figure.update_xaxes(title_text=token_role)
+    figure.update_xaxes(title_text=None)  # the title names the token axis
     figure.update_layout(height=min(700, 140 + 26 * n_heads))
     return figure
 

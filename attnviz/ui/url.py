@@ -6,6 +6,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
 
 def read_int(
     params: Mapping[str, str], name: str, count: int, default: int = 0
@@ -37,8 +40,27 @@ def read_choice(
     return default, f"{name} {raw!r} is not available here; showing {default!r} instead."
 
 
+def read_flag(params: Mapping[str, str], name: str, default: bool) -> tuple[bool, str | None]:
+    """`params[name]` as on/off ("1"/"0", "true"/"false"), or the default and a notice."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default, None
+    if raw.lower() in TRUE_WORDS:
+        return True, None
+    if raw.lower() in FALSE_WORDS:
+        return False, None
+    return default, f"{name} must be 1 or 0; {raw!r} was replaced by {int(default)}."
+
+
+def url_value(value: object) -> str:
+    """How a value is written in the URL (flags as 1/0)."""
+    if isinstance(value, bool):
+        return str(int(value))
+    return str(value)
+
+
 def write_params(values: Mapping[str, object]) -> None:
     """Make the URL show exactly `values` (only when it differs, to avoid extra reruns)."""
-    wanted = {name: str(value) for name, value in values.items() if value is not None}
+    wanted = {name: url_value(value) for name, value in values.items() if value is not None}
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)

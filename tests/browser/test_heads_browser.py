@@ -70,7 +70,8 @@ def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page)
     centre = page.evaluate(PANEL_CENTRE, 5)
     page.mouse.click(centre["x"], centre["y"])
     page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot').layout.title.text.includes('head 5')",
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " return p && p.layout.title && p.layout.title.text.includes('head 5'); }",
         timeout=60_000,
     )
     wait_until_drawn(page)
@@ -87,3 +88,51 @@ def test_markup_in_tokens_is_shown_as_text_not_html(server_url, page):
     assert "<" in " ".join(ticks.all_text_contents())
     assert page.locator(".js-plotly-plot a[href*='example.invalid']").count() == 0
     assert page.locator(".js-plotly-plot .xtick text b").count() == 0
+
+
+# Centre of the statistic map's cell (layer, head) in page coordinates.
+CELL_CENTRE = """([layer, head]) => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
+  const box = plot.getBoundingClientRect();
+  return {x: box.left + xa._offset + xa.l2p(head), y: box.top + ya._offset + ya.l2p(layer)};
+}"""
+
+OVERVIEW_PANEL_CENTRE = """([layer, head, heads]) => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const index = layer * heads + head;
+  const suffix = index === 0 ? '' : String(index + 1);
+  const xa = plot._fullLayout['xaxis' + suffix], ya = plot._fullLayout['yaxis' + suffix];
+  const box = plot.getBoundingClientRect();
+  return {x: box.left + xa._offset + xa._length / 2, y: box.top + ya._offset + ya._length / 2};
+}"""
+
+
+def open_head_by_clicking(page, url: str, script: str, argument: list[int]) -> dict:
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
+    centre = page.evaluate(script, argument)
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " return p && p.layout.title && p.layout.title.text.includes('head 7'); }",
+        timeout=60_000,
+    )
+    wait_until_drawn(page)
+    return page.evaluate(READ_MAIN_FIGURE)
+
+
+def test_clicking_an_overview_thumbnail_opens_that_head(server_url, page):
+    url = f"{server_url}/heads?" + urlencode({"text": TEXT, "view": "overview"})
+    figure = open_head_by_clicking(page, url, OVERVIEW_PANEL_CENTRE, [4, 7, 12])
+    assert "layer 4 · head 7" in figure["title"]
+    np.testing.assert_array_equal(np.array(figure["z"], dtype=np.float32), cli_head(TEXT, 4, 7)[1])
+    assert "view=head" in page.url or "view=" not in page.url
+
+
+def test_clicking_a_statistics_cell_opens_that_head(server_url, page):
+    url = f"{server_url}/heads?" + urlencode({"text": TEXT, "view": "statistics"})
+    figure = open_head_by_clicking(page, url, CELL_CENTRE, [3, 7])
+    assert "layer 3 · head 7" in figure["title"]
+    assert "layer=3" in page.url and "head=7" in page.url

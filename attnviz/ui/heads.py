@@ -1,0 +1,243 @@
+"""The views of /heads: one head, the whole model, aggregates, statistics, token focus.
+
+Each view takes the chosen layer/head and the DisplayMaps, and draws; clicks on thumbnails
+or statistic cells call `open_head`, which the page provides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from attnviz.analysis import (
+    FLOW_LIMIT_NOTE,
+    FLOW_MAX_TOKENS,
+    ROLE_THRESHOLDS,
+    STATISTICS,
+    attention_rollout,
+    head_max,
+    head_mean,
+    head_roles,
+    head_statistics,
+)
+from attnviz.figures import (
+    Colouring,
+    head_heatmap,
+    heads_by_tokens,
+    layer_small_multiples,
+    model_overview,
+    statistic_heatmap,
+    thumbnail_note,
+)
+from attnviz.ui.display import DisplayMaps
+
+VIEWS = ("head", "overview", "aggregate", "statistics", "token")
+VIEW_LABELS = {
+    "head": "Head",
+    "overview": "Model overview",
+    "aggregate": "Aggregates",
+    "statistics": "Statistics",
+    "token": "Token focus",
+}
+AGGREGATES = ("mean", "max", "rollout", "flow")
+AGGREGATE_LABELS = {
+    "mean": "mean over the layer's heads",
+    "max": "max over the layer's heads",
+    "rollout": "attention rollout up to this layer",
+    "flow": "attention flow up to this layer",
+}
+CHART_CONFIG = {"displaylogo": False}
+# Short cell labels for the role names of ROLE_THRESHOLDS; the full rule is in the legend.
+ROLE_SHORT = {
+    "previous token": "prev",
+    "next token": "next",
+    "attends to [SEP]": "[SEP]",
+    "attends to [CLS]": "[CLS]",
+    "self": "self",
+    "broad attention": "broad",
+}
+
+
+def clicked_key(state_key: str) -> list[int] | None:
+    """The customdata of the point clicked in the chart stored under `state_key`."""
+    event = st.session_state.get(state_key)
+    points = event.selection.points if event else []
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    # A row of a 2-D typed array arrives as {"0": layer, "1": head}; a 1-D one as a number.
+    if isinstance(data, dict):
+        data = [data[index] for index in sorted(data, key=int)]
+    try:
+        return [int(value) for value in (data if isinstance(data, list) else [data])]
+    except (TypeError, ValueError):
+        return None
+
+
+def show_head(
+    maps: DisplayMaps,
+    layer: int,
+    head: int,
+    title: str,
+    colouring: Colouring,
+    on_pick_head: Callable[[], None],
+    grid_key: str,
+) -> None:
+    """The chosen head's heatmap beside the layer's small multiples."""
+    main, side = st.columns([3, 2])
+    with main:
+        figure = head_heatmap(
+            maps.weights[layer, head],
+            maps.query_tokens,
+            maps.key_tokens,
+            title,
+            maps.visible,
+            colouring,
+        )
+        st.plotly_chart(figure, key="heads.main", config=CHART_CONFIG)
+    with side:
+        st.caption(f"All heads of layer {layer} on one colour scale. Click a head to open it.")
+        grid = layer_small_multiples(maps.weights[layer], head, maps.visible, colouring)
+        st.plotly_chart(
+            grid,
+            key=grid_key,
+            on_select=on_pick_head,
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        st.caption(thumbnail_note(len(maps.query_tokens), len(maps.key_tokens)))
+
+
+def show_overview(
+    maps: DisplayMaps,
+    layer: int,
+    head: int,
+    colouring: Colouring,
+    on_pick: Callable[[], None],
+    key: str,
+) -> None:
+    """Every layer x head as thumbnails; a click opens that head."""
+    st.caption(
+        f"All {maps.n_layers * maps.n_heads} heads, one row per layer, on one colour scale. "
+        "Click a thumbnail to open that head. "
+        + thumbnail_note(len(maps.query_tokens), len(maps.key_tokens))
+    )
+    figure = model_overview(maps.weights, (layer, head), maps.visible, colouring)
+    st.plotly_chart(
+        figure, key=key, on_select=on_pick, selection_mode="points", config=CHART_CONFIG
+    )
+
+
+def aggregate_map(
+    maps: DisplayMaps, layer: int, aggregate: str, flow: Callable[[], np.ndarray]
+) -> tuple[np.ndarray, str]:
+    """The aggregated `[query, key]` map and a sentence on how to read it.
+
+    flow: computes attention flow (cached by the caller: it takes about a second).
+    """
+    if aggregate == "mean":
+        return head_mean(maps.weights[layer]), "Each row still sums to 1."
+    if aggregate == "max":
+        return head_max(maps.weights[layer]), "The strongest head per cell; rows need not sum to 1."
+    if not maps.same_sequence:
+        raise ValueError(
+            "Rollout and flow follow self-attention through layers; choose a self kind."
+        )
+    if aggregate == "rollout":
+        return attention_rollout(maps.weights, layer), (
+            "Abnar and Zuidema (2020): per layer, the mean over heads plus the identity for the "
+            "residual path, rows renormalised, multiplied through layers 0 to this one."
+        )
+    return flow(), (
+        "Abnar and Zuidema (2020): the maximum flow from each position at this layer down to "
+        "each input token through the same residual-adjusted graph; rows normalised."
+    )
+
+
+def show_aggregate(
+    maps: DisplayMaps,
+    layer: int,
+    aggregate: str,
+    title: str,
+    colouring: Colouring,
+    flow: Callable[[], np.ndarray],
+) -> None:
+    """Mean, max, rollout or flow as one heatmap."""
+    if aggregate == "flow" and len(maps.key_tokens) > FLOW_MAX_TOKENS:
+        st.info(FLOW_LIMIT_NOTE)
+        return
+    try:
+        weights, reading = aggregate_map(maps, layer, aggregate, flow)
+    except ValueError as error:
+        st.info(str(error))
+        return
+    st.caption(reading)
+    figure = head_heatmap(
+        weights, maps.query_tokens, maps.key_tokens, title, maps.visible, colouring
+    )
+    st.plotly_chart(figure, key="heads.aggregate_chart", config=CHART_CONFIG)
+
+
+def show_statistics(
+    maps: DisplayMaps,
+    layer: int,
+    head: int,
+    statistic: str,
+    on_pick: Callable[[], None],
+    key: str,
+) -> None:
+    """A statistic for every head as a layer x head map, labelled with head roles."""
+    values = head_statistics(maps.weights, maps.query_tokens, maps.key_tokens, maps.visible)
+    roles = head_roles(values)
+    labels = [
+        [" ".join(ROLE_SHORT.get(role, role) for role in cell) for cell in row] for row in roles
+    ]
+    st.caption(f"**{statistic}**: {STATISTICS[statistic]}. Click a cell to open that head.")
+    chosen = values[statistic]
+    if np.isnan(chosen).all():
+        st.info(f"{statistic} is not defined for this kind of attention.")
+        return
+    value_range = (0.0, 1.0) if statistic not in ("entropy", "distance") else None
+    figure = statistic_heatmap(chosen, statistic, labels, (layer, head), value_range)
+    st.plotly_chart(
+        figure, key=key, on_select=on_pick, selection_mode="points", config=CHART_CONFIG
+    )
+    with st.expander("How heads get their role labels (after Clark et al., 2019)"):
+        for role, (name, threshold, rule) in ROLE_THRESHOLDS.items():
+            short = ROLE_SHORT.get(role, role)
+            st.markdown(f"- **{short}** ({role}): {rule} (`{name}` > {threshold:g})")
+
+
+def token_label(index: int, token: str) -> str:
+    return f"{index}: {token}"
+
+
+def show_token_focus(
+    maps: DisplayMaps,
+    layer: int,
+    query_index: int,
+    key_index: int,
+    colouring: Colouring,
+) -> None:
+    """Where one token attends in every head of the layer, and which tokens attend to it."""
+    layer_weights = maps.weights[layer]  # [head, query, key]
+    query_token, key_token = maps.query_tokens[query_index], maps.key_tokens[key_index]
+    left, right = st.columns(2)
+    with left:
+        title = f"Where “{query_token}” attends · layer {layer}"
+        visible = None if maps.visible is None else maps.visible[query_index][None, :]
+        visible = None if visible is None else np.repeat(visible, maps.n_heads, axis=0)
+        figure = heads_by_tokens(
+            layer_weights[:, query_index, :], maps.key_tokens, title, "key", visible, colouring
+        )
+        st.plotly_chart(figure, key="heads.focus_from", config=CHART_CONFIG)
+    with right:
+        title = f"Which tokens attend to “{key_token}” · layer {layer}"
+        visible = None if maps.visible is None else maps.visible[:, key_index][None, :]
+        visible = None if visible is None else np.repeat(visible, maps.n_heads, axis=0)
+        figure = heads_by_tokens(
+            layer_weights[:, :, key_index], maps.query_tokens, title, "query", visible, colouring
+        )
+        st.plotly_chart(figure, key="heads.focus_to", config=CHART_CONFIG)

@@ -1,0 +1,144 @@
+"""AppTest of the /heads views and display options: each control changes what is drawn."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import attnviz
+from attnviz.analysis import (
+    FLOW_LIMIT_NOTE,
+    attention_flow,
+    attention_rollout,
+    head_max,
+    head_mean,
+    head_statistics,
+)
+from attnviz.figures import token_from_label
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "heads.py")
+TEXT = "The riverbank flooded, so we left."
+
+
+def open_page(**params: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    for name, value in params.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def figures(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def decode(array) -> np.ndarray:
+    if isinstance(array, dict):
+        values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        shape = array.get("shape")
+        return values.reshape([int(n) for n in str(shape).split(",")]) if shape else values
+    return np.array(array, dtype=np.float64)
+
+
+def z_of(figure: dict, trace: int = 0) -> np.ndarray:
+    data = figure["data"][trace]
+    return decode(data["z"]).reshape(len(data["y"]), len(data["x"]))
+
+
+def ticks(figure: dict, axis: str = "x") -> list[str]:
+    return [token_from_label(label) for label in figure["data"][0][axis]]
+
+
+@pytest.fixture(scope="module")
+def run(minilm):
+    return attnviz.run(minilm, TEXT)
+
+
+def test_overview_draws_every_layer_and_head(run):
+    app = open_page(text=TEXT, view="overview")
+    (figure,) = figures(app)
+    assert sum(trace["type"] == "heatmap" for trace in figure["data"]) == 72
+    assert any("rounded to 255 levels" in caption.value for caption in app.caption)
+    assert app.query_params["view"] == "overview"
+
+
+@pytest.mark.parametrize("aggregate", ["mean", "max", "rollout", "flow"])
+def test_aggregates_equal_the_analysis_functions(run, aggregate):
+    app = open_page(text=TEXT, view="aggregate", aggregate=aggregate, layer="3")
+    weights = run.maps["encoder_self"].weights
+    expected = {
+        "mean": lambda: head_mean(weights[3]),
+        "max": lambda: head_max(weights[3]),
+        "rollout": lambda: attention_rollout(weights, 3),
+        "flow": lambda: attention_flow(weights, 3),
+    }[aggregate]()
+    np.testing.assert_allclose(z_of(figures(app)[0]), expected, rtol=1e-6)
+
+
+def test_flow_explains_its_token_limit():
+    app = open_page(text="word " * 40, view="aggregate", aggregate="flow")
+    assert any(FLOW_LIMIT_NOTE in info.value for info in app.info)
+    assert not figures(app)
+
+
+def test_rollout_of_cross_attention_says_why_not(tiny_folders):
+    app = open_page(model=str(tiny_folders["t5"]), text="the cat", kind="cross", view="aggregate")
+    next(box for box in app.selectbox if box.label == "Aggregate").set_value("rollout").run()
+    assert any("self kind" in info.value for info in app.info)
+
+
+def test_statistics_map_shows_the_chosen_statistic_with_roles(run):
+    app = open_page(text=TEXT, view="statistics", statistic="previous")
+    maps = run.maps["encoder_self"]
+    expected = head_statistics(maps.weights, maps.query_tokens, maps.key_tokens)["previous"]
+    (figure,) = figures(app)
+    np.testing.assert_allclose(decode(figure["data"][0]["z"]).reshape(6, 12), expected, rtol=1e-6)
+    assert any("prev" in text for row in figure["data"][0]["text"] for text in row)
+    assert any("Clark" in expander.label for expander in app.expander)
+
+
+def test_token_focus_shows_one_row_per_head_for_the_chosen_token(run):
+    app = open_page(text=TEXT, view="token", token="2", layer="1")
+    left, right = figures(app)
+    weights = run.maps["encoder_self"].weights[1]  # [head, query, key]
+    np.testing.assert_array_equal(z_of(left), weights[:, 2, :])
+    np.testing.assert_array_equal(z_of(right), weights[:, :, 2])
+    assert "river" in left["layout"]["title"]["text"]
+
+
+def test_hiding_special_tokens_renormalises_rows_and_says_so():
+    app = open_page(text=TEXT, hide="1")
+    figure = figures(app)[0]
+    assert "[CLS]" not in ticks(figure) and "[SEP]" not in ticks(figure)
+    np.testing.assert_allclose(z_of(figure).sum(axis=1), 1.0, rtol=1e-5)
+    assert any("renormalised" in info.value for info in app.info)
+
+
+def test_merging_word_pieces_gives_words_and_says_so():
+    app = open_page(text=TEXT, merge="1")
+    figure = figures(app)[0]
+    assert "riverbank" in ticks(figure) and "##bank" not in ticks(figure)
+    np.testing.assert_allclose(z_of(figure).sum(axis=1), 1.0, rtol=1e-5)
+    assert any("merged" in info.value for info in app.info)
+
+
+def test_colour_scale_and_log_colour_change_the_figure():
+    app = open_page(text=TEXT, scale="cividis", log="1")
+    heatmap = figures(app)[0]["data"][0]
+    assert heatmap["colorscale"][0][1] == "#00224e" and heatmap["zmin"] == -4
+    app.toggle(key="heads.log").set_value(False).run()
+    assert figures(app)[0]["data"][0]["zmin"] == 0
+    assert "log" not in app.query_params
+
+
+def test_decoder_only_models_draw_the_causal_triangle_as_masked(tiny_folders):
+    app = open_page(model=str(tiny_folders["gpt2"]), text="the cat sat on the mat")
+    figure = figures(app)[0]
+    z = z_of(figure)
+    upper = np.triu(np.ones_like(z, dtype=bool), k=1)
+    assert np.isnan(z[upper]).all() and not np.isnan(z[~upper]).any()
+    assert figure["layout"]["plot_bgcolor"] == "#d0d0d0"
