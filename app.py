@@ -6,5 +6,6 @@ st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
 pages = [
     st.Page("pages/home.py", title="Start", icon=":material/home:", default=True),
     st.Page("pages/heads.py", title="Heads", icon=":material/grid_view:", url_path="heads"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
 ]
 st.navigation(pages).run()

@@ -17,7 +17,7 @@ from attnviz.ui.cache import get_model
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.url import read_choice, read_flag, read_int, write_params
-from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
+from attnviz.ui.widgets import FOLDER_CHOICE, clicked_key, model_picker, show_notices
 
 LOG = logging.getLogger(__name__)
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
@@ -144,14 +144,14 @@ def heads_controls() -> HeadsChoice | None:
 
 def pick_head_in_layer() -> None:
     """Callback: a click on a small multiple selects that head."""
-    key = views.clicked_key(state("grid"))
+    key = clicked_key(state("grid"))
     if key:
         st.session_state[state("head")] = key[0]
 
 
 def open_head_from(chart: str) -> None:
     """Callback: a click on an overview thumbnail or a statistic cell opens that head."""
-    key = views.clicked_key(state(chart))
+    key = clicked_key(state(chart))
     if key and len(key) == 2:
         st.session_state[state("layer")], st.session_state[state("head")] = key
         st.session_state[state("view")] = "head"

@@ -14,8 +14,13 @@ st.markdown(
 )
 st.page_link(
     "pages/heads.py",
-    label="Heads: one head, and every head of a layer",
+    label="Heads: one head, every head, aggregates and statistics",
     icon=":material/grid_view:",
+)
+st.page_link(
+    "pages/compare.py",
+    label="Compare: two heads side by side, how alike heads are, heads switched off",
+    icon=":material/compare:",
 )
 st.subheader("Models")
 for entry in list_models():

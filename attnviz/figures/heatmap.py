@@ -66,7 +66,7 @@ def head_heatmap(
     figure.update_layout(
         title=_title(title),
         height=min(900, max(320, 120 + cell * n_query)),
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        margin={"l": 10, "r": 10, "t": 90 if title else 20, "b": 10},
         plot_bgcolor=MASKED_COLOR,
         template=NO_TEMPLATE,
     )
@@ -170,4 +170,70 @@ def statistic_heatmap(
             y1=selected[0] + 0.5,
             line={"color": "#e4572e", "width": 3},
         )
+    return figure
+
+
+def difference_heatmap(
+    difference: np.ndarray,
+    query_tokens: Sequence[str],
+    key_tokens: Sequence[str],
+    title: str,
+    visible: np.ndarray | None = None,
+) -> go.Figure:
+    """A - B on a diverging scale centred on 0 (red: A attends more, blue: B attends more).
+
+    difference: `[query, key]` in -1..1.
+    """
+    hover = "query <b>%{y}</b><br>key <b>%{x}</b><br>A − B %{z:+.3f}<extra></extra>"
+    figure = head_heatmap(difference, query_tokens, key_tokens, title, visible, hover=hover)
+    figure.update_traces(colorscale="RdBu", reversescale=True, zmin=-1.0, zmax=1.0, zmid=0.0)
+    figure.update_traces(colorbar={"title": {"text": "A − B"}, "thickness": 14})
+    return figure
+
+
+def head_distance_heatmap(
+    distances: np.ndarray, labels: Sequence[str], order: Sequence[int]
+) -> go.Figure:
+    """Distances between heads `[head, head]`, rows and columns in `order`; clicks return the
+    pair's indices in the original (unordered) numbering."""
+    order = np.asarray(order)
+    ordered = np.asarray(distances, dtype=np.float32)[np.ix_(order, order)]
+    names = [labels[i] for i in order]
+    rows, cols = np.meshgrid(order, order, indexing="ij")
+    n = len(order)
+    heatmap = go.Heatmap(
+        z=ordered,
+        x=names,
+        y=names,
+        zmin=0.0,
+        zmax=1.0,
+        colorscale="Cividis",
+        reversescale=True,
+        colorbar={"title": {"text": "JS distance"}, "thickness": 14},
+        hovertemplate="%{y} and %{x}<br>distance %{z:.3f}<extra></extra>",
+    )
+    # Clicks: one invisible marker per cell carrying the two heads' original indices.
+    markers = go.Scatter(
+        x=np.tile(np.arange(n), n),
+        y=np.repeat(np.arange(n), n),
+        mode="markers",
+        marker={"symbol": "square", "size": 8, "opacity": 0.0},
+        customdata=np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int16),
+        hoverinfo="skip",
+        xaxis="x2",
+        yaxis="y2",
+    )
+    figure = go.Figure([heatmap, markers])
+    figure.update_layout(
+        height=max(420, min(900, 12 * n + 120)),
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        template=NO_TEMPLATE,
+        clickmode="event+select",
+        dragmode=False,
+        showlegend=False,
+        xaxis={"type": "category", "tickangle": -90, "tickfont": {"size": 8}, "side": "top"},
+        yaxis={"type": "category", "autorange": "reversed", "tickfont": {"size": 8}},
+        xaxis2={"overlaying": "x", "range": [-0.5, n - 0.5], "visible": False},
+        yaxis2={"overlaying": "y", "range": [n - 0.5, -0.5], "visible": False},
+    )
     return figure

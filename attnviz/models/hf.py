@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from attnviz.attention import AttentionMaps, Run
+from attnviz.models import ablation
 from attnviz.models.base import ModelInfo, clean_text
 
 # Never reach for a hub, whatever the environment says.
@@ -135,6 +136,8 @@ class HFModel:
             heads=heads,
             max_tokens=config.max_tokens,
         )
+        # Layers per kind whose heads `run(..., ablate=...)` can switch off.
+        self.switchable = ablation.install(model, heads, ablation.HF_PROJECTIONS)
 
     def tokenize(self, text: str) -> tuple[list[int], tuple[str, ...]]:
         """Token ids of `text` with the model's special tokens, cut at `max_tokens`."""
@@ -154,17 +157,23 @@ class HFModel:
         return tuple(str(t) for t in self.tokenizer.convert_ids_to_tokens(ids))
 
     def run(self, text: str, **options: Any) -> Run:
-        """Run the model on `text`; options: beam (encoder-decoder generation only)."""
+        """Run the model on `text`.
+
+        Options: beam (encoder-decoder generation only); ablate, (kind, layer, head) triples
+        switched off for this run only (see attnviz.models.ablation).
+        """
         beam = int(options.pop("beam", 1))
+        ablate = ablation.check_heads(options.pop("ablate", ()), self.switchable, self.info.heads)
         if options:
-            raise ValueError(f"Unknown option(s) {', '.join(options)}; allowed: beam.")
+            raise ValueError(f"Unknown option(s) {', '.join(options)}; allowed: beam, ablate.")
         if beam < 1:
             raise ValueError(f"Beam width must be at least 1, got {beam}.")
         cleaned, _ = clean_text(text)
         ids, notes = self.tokenize(text)
-        if self.config.architecture == "encoder-decoder":
-            return self._run_seq2seq(cleaned, ids, beam, notes)
-        return self._run_single(cleaned, ids, notes)
+        with ablation.switched_off(ablate):
+            if self.config.architecture == "encoder-decoder":
+                return self._run_seq2seq(cleaned, ids, beam, notes)
+            return self._run_single(cleaned, ids, notes)
 
     def forward(self, ids: list[int], decoder_ids: list[int] | None = None) -> Any:
         """The model's own forward pass with `output_attentions=True`."""
@@ -182,7 +191,10 @@ class HFModel:
         kind = "decoder_self" if self.config.architecture == "decoder" else "encoder_self"
         visible = np.tril(np.ones((len(ids), len(ids)), bool)) if kind == "decoder_self" else None
         maps = {kind: AttentionMaps(kind, stack(output.attentions), tokens, tokens, visible)}
-        return Run(self.name, text, tokens, (), None, maps, notes)
+        # Mean pooling over tokens, as sentence-transformers does for all-MiniLM-L6-v2.
+        embedding = output.last_hidden_state[0].mean(dim=0).float().numpy()
+        extras = {"sentence_embedding": embedding}
+        return Run(self.name, text, tokens, (), None, maps, notes, extras)
 
     def _run_seq2seq(self, text: str, ids: list[int], beam: int, notes: tuple[str, ...]) -> Run:
         decoder_ids = self.generate(ids, beam)

@@ -39,6 +39,12 @@ def get_model(name: str) -> AttentionModel:
 
 
 @st.cache_resource(max_entries=MAX_CACHED_RUNS, show_spinner="Running the model…")
-def get_run(name: str, text: str, beam: int = 1) -> Run:
-    """The shared, immutable Run of one model on one text."""
-    return get_model(name).run(text, beam=beam)
+def get_run(name: str, text: str, beam: int = 1, ablate: tuple = ()) -> Run:
+    """The shared, immutable Run of one model on one text.
+
+    ablate: (kind, layer, head) triples switched off for this run only.
+    """
+    options: dict = {"beam": beam}
+    if ablate:
+        options["ablate"] = ablate
+    return get_model(name).run(text, **options)

@@ -44,3 +44,19 @@ def show_notices(notices: Iterable[str]) -> None:
     """Show each notice (a fallback or an adjustment) as a visible info line."""
     for notice in notices:
         st.info(notice, icon="ℹ️")
+
+
+def clicked_key(state_key: str) -> list[int] | None:
+    """The customdata of the point clicked in the chart stored under `state_key`."""
+    event = st.session_state.get(state_key)
+    points = event.selection.points if event else []
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    # A row of a 2-D typed array arrives as {"0": layer, "1": head}; a 1-D one as a number.
+    if isinstance(data, dict):
+        data = [data[index] for index in sorted(data, key=int)]
+    try:
+        return [int(value) for value in (data if isinstance(data, list) else [data])]
+    except (TypeError, ValueError):
+        return None

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.helpers import IDLE, ROOT, cli_maps, read_figure, tokens_of, wait_until_drawn
+
 SCREENSHOT = ROOT / "docs" / "heads.png"
 TEXT = "The animal didn't cross the street because it was too tired."
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-READ_MAIN_FIGURE = """() => {
-  const plot = document.querySelectorAll('.js-plotly-plot')[0];
-  const trace = plot._fullData[0];  // typed arrays decoded by Plotly
-  return {x: Array.from(trace.x), y: Array.from(trace.y),
-          z: Array.from(trace.z, row => Array.from(row)), title: plot.layout.title.text};
-}"""
 
 # Centre of one small multiple in page coordinates, from Plotly's own axis layout.
 PANEL_CENTRE = """(head) => {
@@ -33,26 +22,8 @@ PANEL_CENTRE = """(head) => {
 
 
 def cli_head(text: str, layer: int, head: int) -> tuple[list[str], np.ndarray]:
-    result = subprocess.run(
-        [sys.executable, "-m", "attnviz", "run", "minilm-l6", text, "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    maps = json.loads(result.stdout)["maps"]["encoder_self"]
-    return maps["key_tokens"], np.array(maps["weights"], dtype=np.float32)[layer, head]
-
-
-def strip(labels: list[str]) -> list[str]:
-    import html
-
-    return [html.unescape(label.rstrip("\u200b")) for label in labels]
-
-
-def wait_until_drawn(page) -> None:
-    page.wait_for_selector(".js-plotly-plot >> nth=1", timeout=90_000)
-    page.wait_for_selector(IDLE, timeout=90_000)
+    tokens, weights = cli_maps("minilm-l6", text)
+    return tokens, weights[layer, head]
 
 
 def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page):
@@ -60,9 +31,9 @@ def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page)
     page.goto(f"{server_url}/heads?{query}")
     wait_until_drawn(page)
 
-    figure = page.evaluate(READ_MAIN_FIGURE)
+    figure = read_figure(page)
     tokens, weights = cli_head(TEXT, 2, 3)
-    assert strip(figure["x"]) == strip(figure["y"]) == tokens
+    assert tokens_of(figure["x"]) == tokens_of(figure["y"]) == tokens
     np.testing.assert_array_equal(np.array(figure["z"], dtype=np.float32), weights)
     assert "layer 2 · head 3" in figure["title"]
     page.screenshot(path=str(SCREENSHOT), full_page=True)
@@ -75,7 +46,7 @@ def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page)
         timeout=60_000,
     )
     wait_until_drawn(page)
-    clicked = page.evaluate(READ_MAIN_FIGURE)
+    clicked = read_figure(page)
     np.testing.assert_array_equal(np.array(clicked["z"], dtype=np.float32), cli_head(TEXT, 2, 5)[1])
     assert "head=5" in page.url
 
@@ -120,7 +91,7 @@ def open_head_by_clicking(page, url: str, script: str, argument: list[int]) -> d
         timeout=60_000,
     )
     wait_until_drawn(page)
-    return page.evaluate(READ_MAIN_FIGURE)
+    return read_figure(page)
 
 
 def test_clicking_an_overview_thumbnail_opens_that_head(server_url, page):

@@ -1,0 +1,149 @@
+"""Pieces of /compare: the pair of maps, their difference, head similarity, switched-off heads."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from attnviz.analysis import merge_word_pieces
+from attnviz.analysis.similarity import cluster_order, js_distance_matrix, tokens_line_up
+from attnviz.figures import (
+    difference_heatmap,
+    head_distance_heatmap,
+    head_heatmap,
+    statistic_heatmap,
+)
+from attnviz.models.ablation import Heads
+from attnviz.ui.cache import get_model, get_run
+from attnviz.ui.controls import HeadChoice
+
+CHART_CONFIG = {"displaylogo": False}
+
+
+@dataclasses.dataclass(frozen=True)
+class HeadMap:
+    """One side's map as shown: `[query, key]` weights with tokens and mask."""
+
+    weights: np.ndarray  # [query, key]
+    query_tokens: tuple[str, ...]
+    key_tokens: tuple[str, ...]
+    visible: np.ndarray | None
+
+
+def head_map(side: HeadChoice, words: bool, ablate: Heads = ()) -> HeadMap:
+    """The chosen head of a side, with word pieces merged when `words` is on."""
+    maps = get_run(side.model, side.text, 1, ablate).maps[side.kind]
+    weights = maps.weights[side.layer, side.head]
+    query, key, visible = maps.query_tokens, maps.key_tokens, maps.visible
+    if words:
+        weights, query, key, visible = merge_word_pieces(weights, query, key, visible)
+    return HeadMap(weights, tuple(query), tuple(key), visible)
+
+
+def title_of(label: str, side: HeadChoice) -> str:
+    return f"{label}: {side.model} · {side.kind} · layer {side.layer} · head {side.head}"
+
+
+def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> None:
+    """Both heads side by side on one colour scale (0 to 1)."""
+    for column, label, side, shown in zip(st.columns(2), "AB", (a, b), (map_a, map_b), strict=True):
+        with column:
+            figure = head_heatmap(
+                shown.weights,
+                shown.query_tokens,
+                shown.key_tokens,
+                title_of(label, side),
+                shown.visible,
+            )
+            st.plotly_chart(figure, key=f"compare.figure_{label}", config=CHART_CONFIG)
+
+
+def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
+    """A - B when the tokens line up; otherwise why not, and what to try."""
+    reason = tokens_line_up(
+        map_a.query_tokens, map_a.key_tokens, map_b.query_tokens, map_b.key_tokens
+    )
+    if reason:
+        hint = "" if words else " Turn on “Compare words” to merge word pieces on both sides."
+        st.info(f"No difference map: {reason}, so cells would not match.{hint}")
+        return
+    visible = map_a.visible
+    if map_b.visible is not None:
+        visible = map_b.visible if visible is None else visible & map_b.visible
+    difference = map_a.weights.astype(np.float32) - map_b.weights.astype(np.float32)
+    figure = difference_heatmap(difference, map_a.query_tokens, map_a.key_tokens, "A − B", visible)
+    st.plotly_chart(figure, key="compare.difference", config=CHART_CONFIG)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Comparing every pair of heads…")
+def head_distances(model: str, text: str, kind: str) -> tuple[np.ndarray, list[int]]:
+    """JS distances between all heads `[layer * head, layer * head]` and a clustered order."""
+    weights = get_run(model, text).maps[kind].weights
+    distances = js_distance_matrix(weights.reshape(-1, *weights.shape[2:]))
+    distances.flags.writeable = False
+    return distances, cluster_order(distances)
+
+
+def show_similarity(side: HeadChoice, on_pick, key: str) -> None:
+    """The distance between every pair of heads of side A's model, in clustered order."""
+    distances, order = head_distances(side.model, side.text, side.kind)
+    n_heads = get_model(side.model).info.heads[side.kind]
+    labels = [f"{index // n_heads}.{index % n_heads}" for index in range(len(distances))]
+    st.caption(
+        "Jensen-Shannon distance between heads (0 = identical rows, 1 = disjoint), averaged "
+        "over query rows, for side A's model and text. Heads are ordered by average-linkage "
+        "clustering, so similar heads sit together; labels are layer.head. Click a cell to "
+        "open that pair side by side."
+    )
+    figure = head_distance_heatmap(distances, labels, order)
+    st.plotly_chart(
+        figure, key=key, on_select=on_pick, selection_mode="points", config=CHART_CONFIG
+    )
+
+
+def embedding_similarity(old: np.ndarray, new: np.ndarray) -> float:
+    """Cosine similarity of two sentence embeddings."""
+    return float(old @ new / (np.linalg.norm(old) * np.linalg.norm(new)))
+
+
+def show_ablation(side: HeadChoice, off: Heads) -> None:
+    """What switching `off` changes: output text, the chosen head, every other head."""
+    plain = get_run(side.model, side.text)
+    ablated = get_run(side.model, side.text, 1, off)
+    if plain.output_text is not None:
+        left, right = st.columns(2)
+        left.markdown(f"**Output with every head:** {plain.output_text}")
+        right.markdown(f"**Output with {len(off)} head(s) off:** {ablated.output_text}")
+    if "sentence_embedding" in plain.extras:
+        similarity = embedding_similarity(
+            plain.extras["sentence_embedding"], ablated.extras["sentence_embedding"]
+        )
+        st.metric(
+            "Cosine similarity of the sentence embedding to the original", f"{similarity:.4f}"
+        )
+    kind = "cross" if "cross" in ablated.maps else side.kind
+    maps = ablated.maps[kind]
+    layer = min(side.layer, maps.n_layers - 1)
+    figure = head_heatmap(
+        maps.weights[layer, side.head],
+        maps.query_tokens,
+        maps.key_tokens,
+        f"with heads off: {kind} · layer {layer} · head {side.head}",
+        maps.visible,
+    )
+    st.plotly_chart(figure, key="compare.ablated", config=CHART_CONFIG)
+    if plain.target_tokens == ablated.target_tokens:
+        change = np.abs(plain.maps[side.kind].weights - ablated.maps[side.kind].weights)
+        st.caption(
+            f"How much every {side.kind} head's attention moved (largest change of a weight, "
+            "per head; switched-off heads move only through the layers below them)."
+        )
+        switched = {(layer, head) for kind_off, layer, head in off if kind_off == side.kind}
+        labels = [
+            ["off" if (layer, head) in switched else "" for head in range(change.shape[1])]
+            for layer in range(change.shape[0])
+        ]
+        figure = statistic_heatmap(change.max(axis=(2, 3)), "largest change", labels, None, (0, 1))
+        st.plotly_chart(figure, key="compare.change", config=CHART_CONFIG)

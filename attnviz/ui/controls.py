@@ -1,0 +1,101 @@
+"""Controls shared by pages: model from the URL, kind/layer/head pickers, state hygiene."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import streamlit as st
+
+from attnviz.models.base import ModelInfo
+from attnviz.models.hf import check_folder
+from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
+from attnviz.ui.cache import get_model
+from attnviz.ui.url import read_choice, read_int
+from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
+
+
+@dataclasses.dataclass(frozen=True)
+class HeadChoice:
+    """One head of one model on one text."""
+
+    model: str
+    text: str
+    kind: str
+    layer: int
+    head: int
+
+
+def model_from_url(raw: str | None, default: str = DEFAULT_MODEL) -> tuple[str, str, str | None]:
+    """(selectbox choice, folder path, notice) for a URL's model value (name or folder)."""
+    if not raw:
+        return default, "", None
+    if raw in REGISTRY:
+        return raw, "", None
+    try:
+        check_folder(raw)
+    except ValueError as error:
+        return default, "", f"Model {raw!r} cannot be opened ({error}); showing {default}."
+    return FOLDER_CHOICE, raw, None
+
+
+def keep_in_range(key: str, options: tuple, default: object) -> None:
+    """Reset a widget's value that is not offered now (another model's layer, an old token)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def apply_head_params(prefix: str, params: Mapping[str, str | None], info: ModelInfo) -> None:
+    """Validate URL kind/layer/head for `info` and put them into `prefix`'s widget state."""
+    present = {name: value for name, value in params.items() if value is not None}
+    kind, kind_note = read_choice(present, "kind", info.kinds, info.kinds[0])
+    layer, layer_note = read_int(present, "layer", info.layers[kind])
+    head, head_note = read_int(present, "head", info.heads[kind])
+    st.session_state[f"{prefix}.kind"] = kind
+    st.session_state[f"{prefix}.layer"] = layer
+    st.session_state[f"{prefix}.head"] = head
+    show_notices(note for note in (kind_note, layer_note, head_note) if note)
+
+
+def load_info(model: str) -> ModelInfo | None:
+    """The model's info, or None with the reason shown."""
+    if not model:
+        st.warning("Type the path of a model folder.")
+        return None
+    try:
+        return get_model(model).info
+    except ValueError as error:
+        st.error(str(error))
+        return None
+
+
+def kind_layer_head(prefix: str, info: ModelInfo, kind_label: str = "Kind of attention"):
+    """Kind (if the model has several), layer and head pickers; returns (kind, layer, head)."""
+    keep_in_range(f"{prefix}.kind", info.kinds, info.kinds[0])
+    columns = st.columns([1, 1, 2])
+    with columns[2]:
+        if len(info.kinds) > 1:
+            kind = st.selectbox(kind_label, info.kinds, key=f"{prefix}.kind")
+        else:
+            kind = info.kinds[0]
+    layers, heads = tuple(range(info.layers[kind])), tuple(range(info.heads[kind]))
+    keep_in_range(f"{prefix}.layer", layers, 0)
+    keep_in_range(f"{prefix}.head", heads, 0)
+    with columns[0]:
+        layer = st.selectbox("Layer", layers, key=f"{prefix}.layer")
+    with columns[1]:
+        head = st.selectbox("Head", heads, key=f"{prefix}.head")
+    return kind, int(layer), int(head)
+
+
+def side_controls(prefix: str, pending: dict | None) -> HeadChoice | None:
+    """Model, text, kind, layer and head for one side of a view; None if the model fails."""
+    model = model_picker(f"{prefix}.model")
+    text = st.text_area("Text", key=f"{prefix}.text", height=80, max_chars=20_000)
+    info = load_info(model)
+    if info is None:
+        return None
+    if pending is not None:
+        apply_head_params(prefix, pending, info)
+    kind, layer, head = kind_layer_head(prefix, info)
+    return HeadChoice(model, text, kind, layer, head)
