@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format bench data train browser clean
+.PHONY: run test lint format bench data train debian clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,16 +15,20 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
-browser:
-	@command -v chromium >/dev/null || { \
+# Debian's packages: Chromium for the browser tests (Playwright cannot download its own
+# browser here); Apertium, lttoolbox and the Ding dictionary build the translation corpus.
+DEBIAN_PACKAGES := chromium apertium apertium-eng-spa lttoolbox-dev trans-de-en
+
+debian:
+	@command -v chromium >/dev/null && command -v lt-print >/dev/null \
+		&& test -d /usr/share/apertium/apertium-eng-spa && test -e /usr/share/trans/de-en || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(DEBIAN_PACKAGES); }
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev debian
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
@@ -40,3 +44,10 @@ bench: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The English-Spanish corpus (data/corpus, not committed) and the shipped translators.
+data: $(VENV)/.dev debian
+	$(PY) -m attnviz.training data
+
+train: $(VENV)/.dev
+	$(PY) -m attnviz.training train all

@@ -16,6 +16,7 @@ from attnviz.ui import heads as views
 from attnviz.ui.cache import get_model
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
+from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
 from attnviz.ui.url import read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import FOLDER_CHOICE, clicked_key, model_picker, show_notices
 
@@ -241,6 +242,7 @@ def url_state(choice: HeadsChoice) -> dict[str, object]:
     for name, default in FLAGS.items():
         if session.get(state(name), default) != default:
             values[name] = session[state(name)]
+    values.update(presentation_params())
     if session.get(state("view")) == "token":
         values["token"] = session.get(state("token"), 0)
         values["key_token"] = session.get(state("key_token"), 0)
@@ -263,8 +265,10 @@ def load_maps(choice: HeadsChoice) -> DisplayMaps | None:
 
 
 require_navigation()
+presentation_toggle()
 st.title("Heads")
 st.caption("Which tokens each token attends to, in every layer and head.")
+copy_link_button()
 read_url_once()
 show_notices(st.session_state.pop(state("notices"), []))
 with st.sidebar:

@@ -66,12 +66,14 @@ def head_heatmap(
     figure.update_layout(
         title=_title(title),
         height=min(900, max(320, 120 + cell * n_query)),
-        margin={"l": 10, "r": 10, "t": 90 if title else 20, "b": 10},
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
         plot_bgcolor=MASKED_COLOR,
         template=NO_TEMPLATE,
     )
-    figure.update_xaxes(side="top", tickangle=-60, title_text="key", **TOKEN_AXIS)
-    figure.update_yaxes(autorange="reversed", title_text="query", **TOKEN_AXIS)
+    # No axis titles: above the top ticks they collide with the figure title; pages say
+    # "rows are queries, columns are keys", and the hover names both.
+    figure.update_xaxes(side="top", tickangle=-60, **TOKEN_AXIS)
+    figure.update_yaxes(autorange="reversed", **TOKEN_AXIS)
     return figure
 
 
@@ -99,7 +101,6 @@ def heads_by_tokens(
         hover=hover,
     )
     figure.update_yaxes(title_text="head")
-    figure.update_xaxes(title_text=None)  # the title names the token axis
     figure.update_layout(height=min(700, 140 + 26 * n_heads))
     return figure
 

@@ -18,8 +18,7 @@ from attnviz.figures import (
 from attnviz.models.ablation import Heads
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import HeadChoice
-
-CHART_CONFIG = {"displaylogo": False}
+from attnviz.ui.widgets import show_chart
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,7 +56,7 @@ def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> N
                 title_of(label, side),
                 shown.visible,
             )
-            st.plotly_chart(figure, key=f"compare.figure_{label}", config=CHART_CONFIG)
+            show_chart(figure, f"compare.figure_{label}")
 
 
 def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
@@ -74,7 +73,7 @@ def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
         visible = map_b.visible if visible is None else visible & map_b.visible
     difference = map_a.weights.astype(np.float32) - map_b.weights.astype(np.float32)
     figure = difference_heatmap(difference, map_a.query_tokens, map_a.key_tokens, "A − B", visible)
-    st.plotly_chart(figure, key="compare.difference", config=CHART_CONFIG)
+    show_chart(figure, "compare.difference")
 
 
 @st.cache_resource(max_entries=16, show_spinner="Comparing every pair of heads…")
@@ -98,9 +97,7 @@ def show_similarity(side: HeadChoice, on_pick, key: str) -> None:
         "open that pair side by side."
     )
     figure = head_distance_heatmap(distances, labels, order)
-    st.plotly_chart(
-        figure, key=key, on_select=on_pick, selection_mode="points", config=CHART_CONFIG
-    )
+    show_chart(figure, key, on_select=on_pick)
 
 
 def embedding_similarity(old: np.ndarray, new: np.ndarray) -> float:
@@ -133,7 +130,7 @@ def show_ablation(side: HeadChoice, off: Heads) -> None:
         f"with heads off: {kind} · layer {layer} · head {side.head}",
         maps.visible,
     )
-    st.plotly_chart(figure, key="compare.ablated", config=CHART_CONFIG)
+    show_chart(figure, "compare.ablated")
     if plain.target_tokens == ablated.target_tokens:
         change = np.abs(plain.maps[side.kind].weights - ablated.maps[side.kind].weights)
         st.caption(
@@ -146,4 +143,4 @@ def show_ablation(side: HeadChoice, off: Heads) -> None:
             for layer in range(change.shape[0])
         ]
         figure = statistic_heatmap(change.max(axis=(2, 3)), "largest change", labels, None, (0, 1))
-        st.plotly_chart(figure, key="compare.change", config=CHART_CONFIG)
+        show_chart(figure, "compare.change")

@@ -32,6 +32,8 @@ from attnviz.figures import (
     thumbnail_note,
 )
 from attnviz.ui.display import DisplayMaps
+from attnviz.ui.presentation import is_presenting
+from attnviz.ui.widgets import show_chart
 
 VIEWS = ("head", "overview", "aggregate", "statistics", "token")
 VIEW_LABELS = {
@@ -48,7 +50,6 @@ AGGREGATE_LABELS = {
     "rollout": "attention rollout up to this layer",
     "flow": "attention flow up to this layer",
 }
-CHART_CONFIG = {"displaylogo": False}
 # Short cell labels for the role names of ROLE_THRESHOLDS; the full rule is in the legend.
 ROLE_SHORT = {
     "previous token": "prev",
@@ -69,8 +70,9 @@ def show_head(
     on_pick_head: Callable[[], None],
     grid_key: str,
 ) -> None:
-    """The chosen head's heatmap beside the layer's small multiples."""
-    main, side = st.columns([3, 2])
+    """The chosen head's heatmap beside the layer's small multiples (below, when presenting)."""
+    st.caption("Rows are query tokens, columns are key tokens: each row sums to 1.")
+    main, side = (st.container(), st.container()) if is_presenting() else st.columns([3, 2])
     with main:
         figure = head_heatmap(
             maps.weights[layer, head],
@@ -80,17 +82,11 @@ def show_head(
             maps.visible,
             colouring,
         )
-        st.plotly_chart(figure, key="heads.main", config=CHART_CONFIG)
+        show_chart(figure, "heads.main")
     with side:
         st.caption(f"All heads of layer {layer} on one colour scale. Click a head to open it.")
         grid = layer_small_multiples(maps.weights[layer], head, maps.visible, colouring)
-        st.plotly_chart(
-            grid,
-            key=grid_key,
-            on_select=on_pick_head,
-            selection_mode="points",
-            config={"displayModeBar": False},
-        )
+        show_chart(grid, grid_key, on_select=on_pick_head)
         st.caption(thumbnail_note(len(maps.query_tokens), len(maps.key_tokens)))
 
 
@@ -109,9 +105,7 @@ def show_overview(
         + thumbnail_note(len(maps.query_tokens), len(maps.key_tokens))
     )
     figure = model_overview(maps.weights, (layer, head), maps.visible, colouring)
-    st.plotly_chart(
-        figure, key=key, on_select=on_pick, selection_mode="points", config=CHART_CONFIG
-    )
+    show_chart(figure, key, on_select=on_pick)
 
 
 def aggregate_map(
@@ -161,7 +155,7 @@ def show_aggregate(
     figure = head_heatmap(
         weights, maps.query_tokens, maps.key_tokens, title, maps.visible, colouring
     )
-    st.plotly_chart(figure, key="heads.aggregate_chart", config=CHART_CONFIG)
+    show_chart(figure, "heads.aggregate_chart")
 
 
 def show_statistics(
@@ -185,9 +179,7 @@ def show_statistics(
         return
     value_range = (0.0, 1.0) if statistic not in ("entropy", "distance") else None
     figure = statistic_heatmap(chosen, statistic, labels, (layer, head), value_range)
-    st.plotly_chart(
-        figure, key=key, on_select=on_pick, selection_mode="points", config=CHART_CONFIG
-    )
+    show_chart(figure, key, on_select=on_pick)
     with st.expander("How heads get their role labels (after Clark et al., 2019)"):
         for role, (name, threshold, rule) in ROLE_THRESHOLDS.items():
             short = ROLE_SHORT.get(role, role)
@@ -216,7 +208,7 @@ def show_token_focus(
         figure = heads_by_tokens(
             layer_weights[:, query_index, :], maps.key_tokens, title, "key", visible, colouring
         )
-        st.plotly_chart(figure, key="heads.focus_from", config=CHART_CONFIG)
+        show_chart(figure, "heads.focus_from")
     with right:
         title = f"Which tokens attend to “{key_token}” · layer {layer}"
         visible = None if maps.visible is None else maps.visible[:, key_index][None, :]
@@ -224,4 +216,4 @@ def show_token_focus(
         figure = heads_by_tokens(
             layer_weights[:, :, key_index], maps.query_tokens, title, "query", visible, colouring
         )
-        st.plotly_chart(figure, key="heads.focus_to", config=CHART_CONFIG)
+        show_chart(figure, "heads.focus_to")

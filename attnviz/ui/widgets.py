@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from attnviz.models.registry import REGISTRY
@@ -60,3 +61,20 @@ def clicked_key(state_key: str) -> list[int] | None:
         return [int(value) for value in (data if isinstance(data, list) else [data])]
     except (TypeError, ValueError):
         return None
+
+
+def show_chart(
+    figure: go.Figure,
+    key: str,
+    on_select: Callable[[], None] | None = None,
+    config: dict | None = None,
+) -> None:
+    """st.plotly_chart with the app's conventions: presentation styling, click selection."""
+    from attnviz.ui.presentation import is_presenting, style_for_room
+
+    if is_presenting():
+        figure = style_for_room(figure)
+    options: dict = {"key": key, "config": config or {"displaylogo": False}}
+    if on_select is not None:
+        options.update(on_select=on_select, selection_mode="points")
+    st.plotly_chart(figure, **options)
