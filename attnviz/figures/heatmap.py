@@ -158,6 +158,7 @@ def statistic_heatmap(
         template=NO_TEMPLATE,
         clickmode="event+select",
         dragmode=False,
+        hoverdistance=-1,  # the nearest cell's marker answers, wherever the pointer is
         showlegend=False,
     )
     figure.update_xaxes(title_text="head", dtick=1, range=[-0.5, n_heads - 0.5], side="top")
@@ -220,7 +221,7 @@ def head_distance_heatmap(
         mode="markers",
         marker={"symbol": "square", "size": 8, "opacity": 0.0},
         customdata=np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int16),
-        hoverinfo="skip",
+        hoverinfo="none",  # "skip" would also drop the click
         xaxis="x2",
         yaxis="y2",
     )
@@ -231,6 +232,7 @@ def head_distance_heatmap(
         template=NO_TEMPLATE,
         clickmode="event+select",
         dragmode=False,
+        hoverdistance=-1,  # the nearest cell's marker answers, wherever the pointer is
         showlegend=False,
         xaxis={"type": "category", "tickangle": -90, "tickfont": {"size": 8}, "side": "top"},
         yaxis={"type": "category", "autorange": "reversed", "tickfont": {"size": 8}},
