@@ -2,66 +2,36 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import attnviz
-
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "compare.py")
-TEXT = "The riverbank flooded again."
+from tests.app.helpers import figures, widget, z_of
+from tests.app.helpers import open_page as open_any
 
 
 def open_page(**params: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        app.query_params[name] = value
-    return app.run()
+    return open_any("compare", **params)
 
 
-def charts(app: AppTest) -> dict[str, dict]:
-    """Figures by their element key's last part (figure_A, difference, similarity, ...)."""
-    result = {}
-    for chart in app.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        name = chart.proto.id.rsplit("-", 1)[-1]
-        result[name] = spec
-    return result
-
-
-def z_of(figure: dict) -> np.ndarray:
-    import base64
-
-    z = figure["data"][0]["z"]
-    values = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
-    return values.reshape(len(figure["data"][0]["y"]), -1)
-
-
-def figure_list(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-
-
-def button(app: AppTest, label: str):
-    return next(b for b in app.button if b.label == label)
+TEXT = "The riverbank flooded again."
 
 
 def test_both_sides_come_from_the_url_and_show_their_heads(minilm):
     app = open_page(text=TEXT, layer="2", head="3", layer2="4", head2="1")
     assert not app.exception
-    figures = figure_list(app)
+    shown = figures(app)
     weights = attnviz.run(minilm, TEXT).maps["encoder_self"].weights
-    np.testing.assert_array_equal(z_of(figures[0]), weights[2, 3])
-    np.testing.assert_array_equal(z_of(figures[1]), weights[4, 1])
-    np.testing.assert_allclose(z_of(figures[2]), weights[2, 3] - weights[4, 1], atol=1e-7)
+    np.testing.assert_array_equal(z_of(shown[0]), weights[2, 3])
+    np.testing.assert_array_equal(z_of(shown[1]), weights[4, 1])
+    np.testing.assert_allclose(z_of(shown[2]), weights[2, 3] - weights[4, 1], atol=1e-7)
     assert app.query_params["layer2"] == "4" and app.query_params["head2"] == "1"
 
 
 def test_the_difference_of_identical_configurations_is_all_zeros():
     app = open_page(text=TEXT, layer="1", head="2", layer2="1", head2="2")
-    difference = z_of(figure_list(app)[2])
+    difference = z_of(figures(app)[2])
     assert (difference == 0).all()
 
 
@@ -75,14 +45,14 @@ def test_the_difference_of_identical_configurations_is_all_zeros():
 )
 def test_presets_set_up_side_b_in_one_click(preset, check):
     app = open_page(text=TEXT, layer="1", head="2", layer2="5", head2="9")
-    button(app, preset).click().run()
+    widget(app.button, preset).click().run()
     assert not app.exception
     assert check(app.query_params)
 
 
 def test_two_models_preset_says_when_there_is_no_other_model_with_that_kind(tiny_folders):
     app = open_page(text=TEXT)
-    button(app, "Two models, one text").click().run()
+    widget(app.button, "Two models, one text").click().run()
     assert not app.exception
     assert app.query_params["model2"] in attnviz.models.registry.REGISTRY
 
@@ -98,7 +68,7 @@ def test_different_tokenizations_get_a_reason_and_words_line_them_up(tiny_folder
 
 def test_the_similarity_matrix_covers_every_pair_of_heads():
     app = open_page(text="Birds sing.")
-    similarity = figure_list(app)[3]
+    similarity = figures(app)[3]
     assert len(similarity["data"][0]["x"]) == 72
     assert any("Jensen-Shannon" in caption.value for caption in app.caption)
 

@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import attnviz
-from attnviz.figures import token_from_label
-
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "heads.py")
+from tests.app.helpers import figures, ticks, widget, z_of
+from tests.app.helpers import open_page as open_any
 
 
 def open_page(**params: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        app.query_params[name] = value
-    return app.run()
-
-
-def figures(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-
-
-def main_figure(app: AppTest) -> dict:
-    return figures(app)[0]
-
-
-def tick_tokens(figure: dict, axis: str = "x") -> list[str]:
-    return [token_from_label(label) for label in figure["data"][0][axis]]
-
-
-def z_of(figure: dict) -> np.ndarray:
-    z = figure["data"][0]["z"]
-    import base64
-
-    values = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
-    return values.reshape(len(figure["data"][0]["y"]), len(figure["data"][0]["x"]))
-
-
-def selectbox(app: AppTest, label: str):
-    return next(box for box in app.selectbox if box.label == label)
+    return open_any("heads", **params)
 
 
 def test_url_sentence_gives_a_figure_whose_ticks_are_the_tokens(minilm):
@@ -51,20 +20,20 @@ def test_url_sentence_gives_a_figure_whose_ticks_are_the_tokens(minilm):
     app = open_page(model="minilm-l6", text=text, layer="2", head="3")
     assert not app.exception
     run = attnviz.run(minilm, text)
-    figure = main_figure(app)
-    assert tick_tokens(figure, "x") == tick_tokens(figure, "y") == list(run.source_tokens)
+    figure = figures(app)[0]
+    assert ticks(figure, "x") == ticks(figure, "y") == list(run.source_tokens)
     np.testing.assert_array_equal(z_of(figure), run.maps["encoder_self"].head(2, 3))
     assert "layer 2 · head 3" in figure["layout"]["title"]["text"]
-    assert (selectbox(app, "Layer").value, selectbox(app, "Head").value) == (2, 3)
+    assert (widget(app.selectbox, "Layer").value, widget(app.selectbox, "Head").value) == (2, 3)
     assert len(figures(app)) == 2  # the head, and the layer's small multiples
 
 
 def test_changing_layer_and_head_changes_the_figure_and_the_url(minilm):
     app = open_page(text="Cats chase mice.")
-    before = z_of(main_figure(app))
-    selectbox(app, "Layer").set_value(4).run()
-    selectbox(app, "Head").set_value(7).run()
-    after = z_of(main_figure(app))
+    before = z_of(figures(app)[0])
+    widget(app.selectbox, "Layer").set_value(4).run()
+    widget(app.selectbox, "Head").set_value(7).run()
+    after = z_of(figures(app)[0])
     expected = attnviz.run(minilm, "Cats chase mice.").maps["encoder_self"].head(4, 7)
     np.testing.assert_array_equal(after, expected)
     assert not np.array_equal(before, after)
@@ -74,7 +43,7 @@ def test_changing_layer_and_head_changes_the_figure_and_the_url(minilm):
 def test_typing_a_new_sentence_updates_the_figure_and_the_url():
     app = open_page()
     app.text_area[0].input("Birds sing loudly").run()
-    assert tick_tokens(main_figure(app)) == ["[CLS]", "birds", "sing", "loudly", "[SEP]"]
+    assert ticks(figures(app)[0]) == ["[CLS]", "birds", "sing", "loudly", "[SEP]"]
     assert app.query_params["text"] == "Birds sing loudly"
 
 
@@ -92,8 +61,8 @@ def test_bad_url_values_fall_back_to_defaults_with_a_notice(params, notice):
     app = open_page(text="A short sentence.", **params)
     assert not app.exception
     assert any(notice in info.value for info in app.info)
-    assert (selectbox(app, "Layer").value, selectbox(app, "Head").value) == (0, 0)
-    assert selectbox(app, "Model").value == "minilm-l6"
+    assert (widget(app.selectbox, "Layer").value, widget(app.selectbox, "Head").value) == (0, 0)
+    assert widget(app.selectbox, "Model").value == "minilm-l6"
 
 
 def test_empty_text_gets_a_message_not_a_figure():
@@ -107,15 +76,19 @@ def test_empty_text_gets_a_message_not_a_figure():
 def test_a_model_folder_from_the_url_shows_all_three_kinds(tiny_folders):
     app = open_page(model=str(tiny_folders["t5"]), text="the cat sat", kind="cross", layer="1")
     assert not app.exception
-    assert selectbox(app, "Kind of attention").options == ["encoder_self", "decoder_self", "cross"]
-    figure = main_figure(app)
-    assert tick_tokens(figure, "x") == ["the", "cat", "sat", "</s>"]
+    assert widget(app.selectbox, "Kind of attention").options == [
+        "encoder_self",
+        "decoder_self",
+        "cross",
+    ]
+    figure = figures(app)[0]
+    assert ticks(figure, "x") == ["the", "cat", "sat", "</s>"]
     assert "cross · layer 1" in figure["layout"]["title"]["text"]
 
 
 def test_a_broken_folder_typed_in_the_sidebar_gets_a_sentence(tmp_path):
     app = open_page()
-    selectbox(app, "Model").set_value("Model folder on disk…").run()
+    widget(app.selectbox, "Model").set_value("Model folder on disk…").run()
     app.text_input[0].input(str(tmp_path)).run()
     assert not app.exception
     assert any("no config.json" in error.value for error in app.error)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,38 +15,15 @@ from attnviz.analysis import (
     head_mean,
     head_statistics,
 )
-from attnviz.figures import token_from_label
-
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "heads.py")
-TEXT = "The riverbank flooded, so we left."
+from tests.app.helpers import decode, figures, ticks, z_of
+from tests.app.helpers import open_page as open_any
 
 
 def open_page(**params: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        app.query_params[name] = value
-    return app.run()
+    return open_any("heads", **params)
 
 
-def figures(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-
-
-def decode(array) -> np.ndarray:
-    if isinstance(array, dict):
-        values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
-        shape = array.get("shape")
-        return values.reshape([int(n) for n in str(shape).split(",")]) if shape else values
-    return np.array(array, dtype=np.float64)
-
-
-def z_of(figure: dict, trace: int = 0) -> np.ndarray:
-    data = figure["data"][trace]
-    return decode(data["z"]).reshape(len(data["y"]), len(data["x"]))
-
-
-def ticks(figure: dict, axis: str = "x") -> list[str]:
-    return [token_from_label(label) for label in figure["data"][0][axis]]
+TEXT = "The riverbank flooded, so we left."
 
 
 @pytest.fixture(scope="module")
