@@ -13,8 +13,10 @@ from attnviz.figures.style import DEFAULT_COLOURING, MASKED_COLOR, NO_TEMPLATE, 
 
 HOVER = "query <b>%{y}</b><br>key <b>%{x}</b><br>weight %{z:.3f}<extra></extra>"
 LOG_HOVER = "query <b>%{y}</b><br>key <b>%{x}</b><br>weight %{customdata:.3f}<extra></extra>"
-# dtick=1: Plotly would otherwise skip labels when tokens crowd, hiding some tokens.
-TOKEN_AXIS = {"type": "category", "automargin": True, "dtick": 1}
+# dtick=1: Plotly would otherwise skip labels when tokens crowd, hiding some tokens. Past
+# MAX_LABELLED tokens labels cannot be read anyway, and Plotly picks which to show.
+TOKEN_AXIS = {"type": "category", "automargin": True}
+MAX_LABELLED = 120
 
 
 def _masked(weights: np.ndarray, visible: np.ndarray | None) -> np.ndarray:
@@ -72,8 +74,10 @@ def head_heatmap(
     )
     # No axis titles: above the top ticks they collide with the figure title; pages say
     # "rows are queries, columns are keys", and the hover names both.
-    figure.update_xaxes(side="top", tickangle=-60, **TOKEN_AXIS)
-    figure.update_yaxes(autorange="reversed", **TOKEN_AXIS)
+    figure.update_xaxes(side="top", tickangle=-60, dtick=1 if n_key <= MAX_LABELLED else None)
+    figure.update_yaxes(autorange="reversed", dtick=1 if n_query <= MAX_LABELLED else None)
+    figure.update_xaxes(**TOKEN_AXIS)
+    figure.update_yaxes(**TOKEN_AXIS)
     return figure
 
 
