@@ -9,16 +9,20 @@ import streamlit as st
 
 from attnviz.analysis import STATISTICS
 from attnviz.figures import COLOR_SCALES, Colouring
-from attnviz.models.base import ModelInfo
-from attnviz.models.hf import check_folder
-from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
 from attnviz.ui import heads as views
-from attnviz.ui.cache import get_model
+from attnviz.ui.controls import (
+    HeadChoice,
+    apply_head_params,
+    keep_in_range,
+    kind_layer_head,
+    load_info,
+    model_from_url,
+)
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
 from attnviz.ui.url import read_choice, read_flag, read_int, write_params
-from attnviz.ui.widgets import FOLDER_CHOICE, clicked_key, model_picker, show_notices
+from attnviz.ui.widgets import clicked_key, model_picker, show_notices
 
 LOG = logging.getLogger(__name__)
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
@@ -35,17 +39,6 @@ FLAGS = {"log": False, "hide": False, "merge": False}
 PENDING = ("kind", "layer", "head", "token", "key_token")
 
 
-@dataclasses.dataclass(frozen=True)
-class HeadsChoice:
-    """What the controls chose."""
-
-    model: str
-    text: str
-    kind: str
-    layer: int
-    head: int
-
-
 def state(name: str) -> str:
     return f"{KEY}.{name}"
 
@@ -55,20 +48,12 @@ def read_url_once() -> None:
     if st.session_state.get(state("url_read")):
         return
     params = st.query_params
-    notices = []
-    model = params.get("model", DEFAULT_MODEL)
-    choice, folder = model, ""
-    if model not in REGISTRY:
-        try:
-            check_folder(model)
-            choice, folder = FOLDER_CHOICE, model
-        except ValueError as error:
-            notices.append(f"Model {model!r} cannot be opened ({error}); showing {DEFAULT_MODEL}.")
-            choice = DEFAULT_MODEL
+    choice, folder, model_note = model_from_url(params.get("model"))
     text = params.get("text", "")[:20_000]
     st.session_state[state("model.choice")] = choice
     st.session_state[state("model.folder")] = folder
     st.session_state[state("text")] = text if text.strip() else DEFAULT_TEXT
+    notices = [model_note]
     for name, (allowed, default) in CHOICES.items():
         st.session_state[state(name)], note = read_choice(params, name, allowed, default)
         notices.append(note)
@@ -78,28 +63,6 @@ def read_url_once() -> None:
     st.session_state[state("pending")] = {name: params.get(name) for name in PENDING}
     st.session_state[state("notices")] = [note for note in notices if note]
     st.session_state[state("url_read")] = True
-
-
-def apply_pending_url(info: ModelInfo) -> None:
-    """Validate the URL's kind, layer and head against the loaded model."""
-    pending = st.session_state.get(state("pending"))
-    if pending is None or "kind" not in pending:
-        return
-    params = {name: pending.pop(name) for name in ("kind", "layer", "head")}
-    params = {name: value for name, value in params.items() if value is not None}
-    kind, kind_note = read_choice(params, "kind", info.kinds, info.kinds[0])
-    layer, layer_note = read_int(params, "layer", info.layers[kind])
-    head, head_note = read_int(params, "head", info.heads[kind])
-    st.session_state[state("kind")] = kind
-    st.session_state[state("layer")] = layer
-    st.session_state[state("head")] = head
-    show_notices(note for note in (kind_note, layer_note, head_note) if note)
-
-
-def keep_in_range(name: str, options: tuple, default: object) -> None:
-    """Reset a widget's value that is not offered now (another model's layer, an old token)."""
-    if st.session_state.get(state(name)) not in options:
-        st.session_state[state(name)] = default
 
 
 def display_controls() -> Colouring:
@@ -112,35 +75,21 @@ def display_controls() -> Colouring:
     return Colouring(scale, log)
 
 
-def heads_controls() -> HeadsChoice | None:
+def heads_controls() -> HeadChoice | None:
     """Text, model, kind, layer and head; None (with a message shown) if the model fails."""
     with st.sidebar:
         model = model_picker(state("model"))
     text = st.text_area("Text", key=state("text"), height=80, max_chars=20_000)
-    if not model:
-        st.warning("Type the path of a model folder in the sidebar.")
+    info = load_info(model)
+    if info is None:
         return None
-    try:
-        info = get_model(model).info
-    except ValueError as error:
-        st.error(str(error))
-        return None
-    apply_pending_url(info)
-    keep_in_range("kind", info.kinds, info.kinds[0])
-    columns = st.columns([1, 1, 2])
-    with columns[2]:
-        if len(info.kinds) > 1:
-            kind = st.selectbox("Kind of attention", info.kinds, key=state("kind"))
-        else:
-            kind = info.kinds[0]
-    layers, heads = tuple(range(info.layers[kind])), tuple(range(info.heads[kind]))
-    keep_in_range("layer", layers, 0)
-    keep_in_range("head", heads, 0)
-    with columns[0]:
-        layer = st.selectbox("Layer", layers, key=state("layer"))
-    with columns[1]:
-        head = st.selectbox("Head", heads, key=state("head"))
-    return HeadsChoice(model, text, kind, int(layer), int(head))
+    pending = st.session_state.get(state("pending")) or {}
+    if "kind" in pending:
+        apply_head_params(
+            KEY, {name: pending.pop(name) for name in ("kind", "layer", "head")}, info
+        )
+    kind, layer, head = kind_layer_head(KEY, info)
+    return HeadChoice(model, text, kind, layer, head)
 
 
 def pick_head_in_layer() -> None:
@@ -166,7 +115,7 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
         if raw is not None:
             st.session_state[state(name)], note = read_int({name: raw}, name, len(tokens))
             show_notices([note] if note else [])
-        keep_in_range(name, tuple(range(len(tokens))), 0)
+        keep_in_range(state(name), tuple(range(len(tokens))), 0)
     columns = st.columns(2)
     label = views.token_label
     with columns[0]:
@@ -189,7 +138,7 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
     return query, key
 
 
-def show_view(choice: HeadsChoice, maps: DisplayMaps, view: str, colouring: Colouring) -> None:
+def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colouring) -> None:
     """Draw the chosen view of the maps."""
     where = f"{choice.kind} · layer {choice.layer}"
     if view == "head":
@@ -232,7 +181,7 @@ def show_view(choice: HeadsChoice, maps: DisplayMaps, view: str, colouring: Colo
         views.show_token_focus(maps, choice.layer, query, key, colouring)
 
 
-def url_state(choice: HeadsChoice) -> dict[str, object]:
+def url_state(choice: HeadChoice) -> dict[str, object]:
     """The URL of the current view: the core five, then options that differ from defaults."""
     values: dict[str, object] = dataclasses.asdict(choice)
     session = st.session_state
@@ -249,7 +198,7 @@ def url_state(choice: HeadsChoice) -> dict[str, object]:
     return values
 
 
-def load_maps(choice: HeadsChoice) -> DisplayMaps | None:
+def load_maps(choice: HeadChoice) -> DisplayMaps | None:
     """The maps to show, or None with the reason shown."""
     session = st.session_state
     try:
