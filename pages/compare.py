@@ -11,7 +11,7 @@ from attnviz.ui.cache import get_model
 from attnviz.ui.controls import HeadChoice, model_from_url, side_controls
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
-from attnviz.ui.url import read_flag, url_value, write_params
+from attnviz.ui.url import page_params, read_flag, url_value, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
 
 KEY = "compare"
@@ -35,9 +35,9 @@ def side_key(side: str) -> str:
 
 def read_url_once() -> None:
     """On a session's first visit, put both sides' URL values into the widgets' state."""
-    if st.session_state.get(f"{KEY}.url_read"):
+    params = page_params(KEY, f"{side_key('a')}.text")
+    if params is None:
         return
-    params = st.query_params
     notices = []
     for side, names in (("a", {k: k for k in SECOND}), ("b", SECOND)):
         fallback = params.get("model") if side == "b" else None
@@ -61,7 +61,6 @@ def read_url_once() -> None:
     notices.append(note)
     st.session_state[f"{KEY}.off"] = params.get("off", "")
     st.session_state[f"{KEY}.notices"] = [note for note in notices if note]
-    st.session_state[f"{KEY}.url_read"] = True
 
 
 def set_side_b(**values: object) -> None:
@@ -203,7 +202,7 @@ def main() -> None:
         map_a, map_b = compare.head_map(a, words), compare.head_map(b, words)
     except ValueError as error:
         st.error(str(error))
-        write_params(url_state(a, b, ()))
+        write_params(url_state(a, b, ()), KEY)
         return
     compare.show_pair(a, b, map_a, map_b)
     st.subheader("Difference")
@@ -214,7 +213,7 @@ def main() -> None:
     off = ablation_controls(a)
     if off:
         compare.show_ablation(a, off)
-    write_params(url_state(a, b, off))
+    write_params(url_state(a, b, off), KEY)
 
 
 require_navigation()

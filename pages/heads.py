@@ -21,7 +21,7 @@ from attnviz.ui.controls import (
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
-from attnviz.ui.url import read_choice, read_flag, read_int, write_params
+from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, model_picker, show_notices
 
 LOG = logging.getLogger(__name__)
@@ -45,9 +45,9 @@ def state(name: str) -> str:
 
 def read_url_once() -> None:
     """On a session's first visit, put the URL's values into the widgets' state."""
-    if st.session_state.get(state("url_read")):
+    params = page_params(KEY, state("text"))
+    if params is None:
         return
-    params = st.query_params
     choice, folder, model_note = model_from_url(params.get("model"))
     text = params.get("text", "")[:20_000]
     st.session_state[state("model.choice")] = choice
@@ -62,7 +62,6 @@ def read_url_once() -> None:
         notices.append(note)
     st.session_state[state("pending")] = {name: params.get(name) for name in PENDING}
     st.session_state[state("notices")] = [note for note in notices if note]
-    st.session_state[state("url_read")] = True
 
 
 def display_controls() -> Colouring:
@@ -240,4 +239,4 @@ if choice is not None:
             st.warning("Nothing is left to show once special tokens are hidden.")
         else:
             show_view(choice, maps, view, colouring)
-    write_params(url_state(choice))
+    write_params(url_state(choice), KEY)

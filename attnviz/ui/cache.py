@@ -15,7 +15,7 @@ import attnviz
 from attnviz.attention import Run
 from attnviz.models.base import AttentionModel
 
-MAX_CACHED_RUNS = 64
+MAX_CACHED_RUNS = 24  # a 512-token MiniLM run holds 75 MB of weights
 MAX_CACHED_MODELS = 8
 
 

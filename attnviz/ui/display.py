@@ -38,7 +38,7 @@ class DisplayMaps:
         return int(self.weights.shape[1])
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=12, show_spinner=False)
 def display_maps(model: str, text: str, kind: str, hide: bool, merge: bool) -> DisplayMaps:
     """One kind of the run of `model` on `text`, transformed as the options ask."""
     run = get_run(model, text)

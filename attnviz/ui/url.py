@@ -59,8 +59,30 @@ def url_value(value: object) -> str:
     return str(value)
 
 
-def write_params(values: Mapping[str, object]) -> None:
-    """Make the URL show exactly `values` (only when it differs, to avoid extra reruns)."""
+def write_params(values: Mapping[str, object], page: str | None = None) -> None:
+    """Make the URL show exactly `values` (only when it differs, to avoid extra reruns).
+
+    page: the page's state prefix; the values are also kept in the session, so coming back to
+    the page from another one restores the view (see `page_params`).
+    """
     wanted = {name: url_value(value) for name, value in values.items() if value is not None}
+    if page is not None:
+        st.session_state[f"{page}.shown"] = wanted
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def page_params(page: str, widget_key: str) -> Mapping[str, str] | None:
+    """The values a page should put into its widgets now, or None when they are in place.
+
+    On the first visit they come from the URL. Streamlit drops the state of widgets that a
+    run does not draw, so after a visit to another page `widget_key` is gone: then the URL's
+    values are used if it has any, else what the page showed last (`write_params(page=...)`).
+    """
+    visited = st.session_state.get(f"{page}.url_read", False)
+    if visited and widget_key in st.session_state:
+        return None
+    st.session_state[f"{page}.url_read"] = True
+    if visited and not st.query_params:
+        return st.session_state.get(f"{page}.shown", {})
+    return {name: st.query_params[name] for name in st.query_params}
