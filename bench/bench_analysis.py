@@ -18,15 +18,16 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
-import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import median_ms
 
 from attnviz.analysis import (
     attention_flow,
@@ -46,17 +47,6 @@ TEXT = (
     "from the pier and wondered whether the storm that the radio promised would arrive before they "
     "returned with the boat late that night, tired."
 )
-
-
-def median_ms(function: Callable[[], object], repeats: int = 20, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def report(name: str, ms: float, budget: float | None = None) -> None:

@@ -9,31 +9,19 @@ Run: python bench/bench_compare.py
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
+from _common import median_ms
 
 import attnviz
 from attnviz.analysis.similarity import cluster_order, js_distance_matrix
 
 TEXT = "The committee postponed the final vote because several members were still abroad"
 OFF = (("encoder_self", 0, 3), ("encoder_self", 2, 7))
-
-
-def median_ms(function, repeats: int = 20, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import plotly.io  # noqa: E402
 import torch  # noqa: E402
+from _common import median_ms  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 import attnviz  # noqa: E402
 from attnviz.figures import head_heatmap, layer_small_multiples, model_overview  # noqa: E402
@@ -34,17 +35,6 @@ SENTENCE = (
     "The old fisherman carried his heavy nets down to the quiet harbour"
     " just before the pale sun rose"
 )
-
-
-def median_ms(function, repeats: int = 30, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def bench_run(model) -> None:
