@@ -164,8 +164,12 @@ class Run:
         for kind, maps in self.maps.items():
             if kind != maps.kind:
                 raise ValueError(f"Map stored under {kind!r} has kind {maps.kind!r}.")
-            expected = self._expected_tokens(kind)
-            if (maps.query_tokens, maps.key_tokens) != expected:
+            query, key = self._expected_tokens(kind)
+            # A translator's decoder reads [BOS] and its output shifted by one: its decoder_self
+            # keys are those inputs, so only their number is fixed here.
+            shifted = kind == "decoder_self" and bool(self.target_tokens)
+            key_ok = len(maps.key_tokens) == len(key) if shifted else maps.key_tokens == tuple(key)
+            if maps.query_tokens != tuple(query) or not key_ok:
                 raise ValueError(f"The {kind} map's tokens do not match the run's tokens.")
 
     def _expected_tokens(self, kind: str) -> tuple[Sequence[str], Sequence[str]]:

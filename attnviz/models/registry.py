@@ -32,6 +32,30 @@ REGISTRY: dict[str, ModelEntry] = {
             "attnviz.models.hf:load_minilm",
         ),
         ModelEntry(
+            "bahdanau-en-es",
+            "BiGRU encoder, additive (Bahdanau) attention, GRU decoder; English -> Spanish",
+            ("cross",),
+            "attnviz.models.rnn:load_bahdanau_en_es",
+        ),
+        ModelEntry(
+            "luong-dot-en-es",
+            "The same encoder and decoder with Luong's dot score; English -> Spanish",
+            ("cross",),
+            "attnviz.models.rnn:load_luong_dot_en_es",
+        ),
+        ModelEntry(
+            "luong-general-en-es",
+            "The same encoder and decoder with Luong's general score; English -> Spanish",
+            ("cross",),
+            "attnviz.models.rnn:load_luong_general_en_es",
+        ),
+        ModelEntry(
+            "transformer-en-es",
+            "Encoder-decoder Transformer, 3+3 layers x 4 heads; English -> Spanish",
+            ("encoder_self", "decoder_self", "cross"),
+            "attnviz.models.transformer:load_transformer_en_es",
+        ),
+        ModelEntry(
             "bahdanau-dates",
             "Character-level date normaliser (any date -> YYYY-MM-DD), additive attention",
             ("cross",),

@@ -1,0 +1,191 @@
+"""What the encoder-decoder translators share: masked softmax, decoding, checkpoints, input checks.
+
+Decoding is written once against a small `Stepper` protocol, so greedy and beam search are the
+same for the RNNs and the Transformer, and beam width 1 is greedy by construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+from torch import nn
+
+from attnviz.models.base import clean_text
+from attnviz.models.tokens import BOS_ID, EOS_ID, UNK
+
+MAX_BEAM = 10
+WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+
+
+def masked_softmax(scores: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
+    """Softmax over the last axis that gives masked keys exactly 0.
+
+    scores: `[..., key]` float; visible: bool broadcastable to scores, False for masked keys.
+    A row with no visible key comes out all 0 rather than NaN.
+    """
+    masked = scores.masked_fill(~visible, float("-inf"))
+    top = masked.amax(dim=-1, keepdim=True).clamp_min(-1e30)  # finite even for empty rows
+    exp = torch.exp(masked - top) * visible  # exp(-inf) is 0 already; the product keeps it so
+    total = exp.sum(dim=-1, keepdim=True)
+    return exp / total.clamp_min(1e-30)
+
+
+class Stepper(Protocol):
+    """One source sentence, decoded step by step for `n` hypotheses at once."""
+
+    def start(self) -> Any: ...  # the state of one hypothesis
+
+    def step(self, state: Any, last: torch.Tensor) -> tuple[torch.Tensor, Any]:
+        """Log-probabilities `[n, vocab]` of the token after `last` `[n]`, and the new state."""
+        ...
+
+    def reorder(self, state: Any, rows: torch.Tensor) -> Any: ...
+
+
+def greedy_decode(stepper: Stepper, max_steps: int) -> list[int]:
+    """The most probable next token at every step, until `[EOS]` or `max_steps` tokens."""
+    state = stepper.start()
+    last = torch.tensor([BOS_ID])
+    output: list[int] = []
+    for _ in range(max_steps):
+        log_probs, state = stepper.step(state, last)
+        token = int(log_probs[0].argmax())
+        output.append(token)
+        if token == EOS_ID:
+            break
+        last = torch.tensor([token])
+    return output
+
+
+@dataclasses.dataclass
+class _Hypothesis:
+    tokens: list[int]
+    score: float  # sum of log-probabilities
+
+
+def beam_decode(stepper: Stepper, beam: int, max_steps: int) -> list[int]:
+    """Beam search; the finished hypothesis with the best mean log-probability per token wins.
+
+    With `beam == 1` every step keeps only the argmax, so the result equals `greedy_decode`.
+    """
+    state = stepper.start()
+    alive = [_Hypothesis([], 0.0)]
+    finished: list[_Hypothesis] = []
+    for _ in range(max_steps):
+        last = torch.tensor([h.tokens[-1] if h.tokens else BOS_ID for h in alive])
+        log_probs, state = stepper.step(state, last)  # [alive, vocab]
+        totals = torch.tensor([h.score for h in alive]).unsqueeze(1) + log_probs
+        values, flat = totals.flatten().topk(min(2 * beam, totals.numel()))
+        vocab = log_probs.shape[1]
+        next_alive: list[_Hypothesis] = []
+        rows: list[int] = []
+        for value, index in zip(values.tolist(), flat.tolist(), strict=True):
+            row, token = divmod(index, vocab)
+            hypothesis = _Hypothesis([*alive[row].tokens, token], value)
+            # Candidates are ranked; an [EOS] counts only if it ranks above the last kept one.
+            if token == EOS_ID:
+                finished.append(hypothesis)
+            else:
+                next_alive.append(hypothesis)
+                rows.append(row)
+                if len(next_alive) == beam:
+                    break
+        if len(finished) >= beam or not next_alive:
+            break
+        alive = next_alive
+        state = stepper.reorder(state, torch.tensor(rows))
+    candidates = finished or alive
+    best = max(candidates, key=lambda h: h.score / len(h.tokens))
+    return best.tokens
+
+
+def decode(stepper: Stepper, beam: int, max_steps: int) -> list[int]:
+    """Greedy decoding for `beam == 1`, beam search otherwise."""
+    if beam == 1:
+        return greedy_decode(stepper, max_steps)
+    return beam_decode(stepper, beam, max_steps)
+
+
+def check_beam(beam: object) -> int:
+    if isinstance(beam, bool) or not isinstance(beam, int) or not 1 <= beam <= MAX_BEAM:
+        raise ValueError(f"Beam width must be a whole number from 1 to {MAX_BEAM}, got {beam!r}.")
+    return beam
+
+
+def prepare_source(
+    text: str, tokenizer: Any, max_tokens: int
+) -> tuple[str, list[int], list[str], list[str]]:
+    """Clean `text` and tokenise it for an encoder: ids and tokens end with `[EOS]`.
+
+    Returns the cleaned text, ids, tokens and notes; text longer than `max_tokens` is cut.
+    """
+    cleaned, notes = clean_text(text)
+    ids, tokens = tokenizer.encode(cleaned)
+    notes = list(notes)
+    if not ids:
+        raise ValueError(f"The text {cleaned!r} has no tokens this model can read.")
+    if len(ids) > max_tokens - 1:
+        ids, tokens = ids[: max_tokens - 1], tokens[: max_tokens - 1]
+        notes.append(f"The text was cut at {max_tokens - 1} tokens.")
+    if UNK in tokens:
+        notes.append("Some pieces of the text are unknown to the model and are shown as [UNK].")
+    return cleaned, [*ids, EOS_ID], [*tokens, "[EOS]"], notes
+
+
+def top_next(log_probs: torch.Tensor, tokenizer: Any, k: int = 5) -> list[list[tuple[str, float]]]:
+    """The `k` most probable next tokens with their probabilities, for each step `[step, vocab]`."""
+    probs, ids = log_probs.exp().topk(k, dim=-1)
+    return [
+        [(tokenizer.id_to_token(i), round(p, 6)) for i, p in zip(row_ids, row_probs, strict=True)]
+        for row_ids, row_probs in zip(ids.tolist(), probs.tolist(), strict=True)
+    ]
+
+
+def to_numpy(tensor: torch.Tensor) -> np.ndarray:
+    return tensor.detach().to(torch.float32).numpy().copy()
+
+
+def forced_inputs(target_ids: Sequence[int]) -> torch.Tensor:
+    """Decoder inputs `[1, step]` that reproduce `target_ids`: `[BOS]` then all but the last."""
+    return torch.tensor([[BOS_ID, *target_ids[:-1]]])
+
+
+# ---- checkpoints -------------------------------------------------------------------------
+
+
+def save_weights(module: nn.Module, config: Any, folder: Path, family: str) -> None:
+    """Write `model.safetensors` (float16) and `config.json` into `folder`."""
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in module.state_dict().items()}
+    save_file(state, str(folder / "model.safetensors"), metadata={"family": family})
+    config_data = {"family": family, **dataclasses.asdict(config)}
+    (folder / "config.json").write_text(json.dumps(config_data, indent=2) + "\n", encoding="utf-8")
+
+
+def read_config(folder: Path, config_class: type, family: str) -> Any:
+    data = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    if data.pop("family", None) != family:
+        raise ValueError(f"{folder} does not hold a {family} model.")
+    return config_class(**data)
+
+
+def load_weights(module: nn.Module, folder: Path) -> nn.Module:
+    """Load `model.safetensors` into `module` (upcast to float32) and put it in eval mode."""
+    from safetensors.torch import load_file
+
+    state = {
+        k: v.to(torch.float32) for k, v in load_file(str(folder / "model.safetensors")).items()
+    }
+    module.load_state_dict(state, strict=True)
+    module.eval()
+    for parameter in module.parameters():
+        parameter.requires_grad_(False)
+    return module

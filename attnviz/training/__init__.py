@@ -1,0 +1,1 @@
+"""Corpus building and trainers for the translators shipped in attnviz/weights."""

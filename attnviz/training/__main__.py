@@ -1,0 +1,153 @@
+"""`python -m attnviz.training data | train NAME|all | evaluate NAME|all`.
+
+data: build the English-Spanish corpus in data/corpus/ (Apertium; see CORPUS.md).
+train: train a model and ship its weights to attnviz/weights/NAME/; a log of loss and
+    validation figures goes to data/logs/NAME.log.
+evaluate: score the shipped weights on the test split; the figures go to
+    attnviz/weights/NAME/evaluation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from attnviz.training.train import Progress
+
+DATES = "bahdanau-dates"
+EN_ES = ("bahdanau-en-es", "transformer-en-es", "luong-dot-en-es", "luong-general-en-es")
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def logger(name: str) -> Callable[[str], None]:
+    path = DATA_DIR / "logs" / f"{name}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        with path.open("a", encoding="utf-8") as file:
+            file.write(f"{time.strftime('%H:%M:%S')} {message}\n")
+
+    return log
+
+
+def progress_bar(name: str, log: Callable[[str], None]) -> Callable[[Progress], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(desc=name, unit="step", mininterval=2.0)
+
+    def report(progress: Progress) -> None:
+        bar.update(progress["step"] - bar.n)
+        bar.set_postfix(loss=f"{progress['loss']:.3f}", epoch=progress["epoch"], refresh=False)
+        if progress["step"] % 100 == 0 or progress.get("validated"):
+            figures = {k: v for k, v in progress.items() if k != "validated"}
+            log(
+                json.dumps(
+                    {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}
+                )
+            )
+
+    return report
+
+
+def train_dates_command() -> dict:
+    from attnviz.models import dates
+    from attnviz.models.seq2seq import WEIGHTS_DIR, save_weights
+    from attnviz.training.dates_train import train_dates
+
+    log = logger(DATES)
+    model, progress = train_dates(seconds=55.0, report=progress_bar(DATES, log))
+    folder = WEIGHTS_DIR / DATES
+    save_weights(model.network, model.config, folder, "rnn")
+    dates.save_tokenizers(folder)
+    log(f"shipped {folder.name}: {json.dumps(progress)}")
+    return progress
+
+
+def evaluate_dates() -> dict:
+    from attnviz.models.dates import load_bahdanau_dates
+    from attnviz.training.dates_data import held_out_pairs
+    from attnviz.training.dates_train import exact_accuracy
+
+    model = load_bahdanau_dates()
+    pairs = held_out_pairs(5000, seed=12345)
+    with torch.inference_mode():
+        accuracy = exact_accuracy(model.network, pairs)
+    parameters = sum(p.numel() for p in model.network.parameters())
+    return {
+        "model": DATES,
+        "split": "held-out dates",
+        "sentences": len(pairs),
+        "exact": accuracy,
+        "parameters": parameters,
+    }
+
+
+def train(name: str, minutes: float | None, resume: bool) -> None:
+    if name == DATES:
+        print(json.dumps(train_dates_command()))
+        return
+    from attnviz.training.train_mt import train_mt
+
+    log = logger(name)
+    print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume)))
+
+
+def evaluate(name: str) -> None:
+    if name == DATES:
+        result = evaluate_dates()
+    else:
+        from attnviz.training.train_mt import evaluate_mt
+
+        result = evaluate_mt(name)
+    from attnviz.models.seq2seq import WEIGHTS_DIR
+
+    (WEIGHTS_DIR / name / "evaluation.json").write_text(
+        json.dumps(result, indent=2) + "\n", encoding="utf-8"
+    )
+    print(json.dumps(result))
+
+
+def build_data(seed: int) -> None:
+    from attnviz.training.corpus import build_corpus
+
+    print(json.dumps(build_corpus(DATA_DIR / "corpus", seed=seed), indent=2))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m attnviz.training", description=__doc__.split("\n")[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    data = commands.add_parser("data", help="build the corpus in data/corpus/")
+    data.add_argument("--seed", type=int, default=0)
+    for command in ("train", "evaluate"):
+        sub = commands.add_parser(command)
+        sub.add_argument("name", choices=(DATES, *EN_ES, "all"))
+        if command == "train":
+            sub.add_argument("--minutes", type=float, default=None, help="time budget per model")
+            sub.add_argument(
+                "--resume", action="store_true", help="continue from the shipped weights"
+            )
+        sub.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(getattr(args, "threads", 1))
+    if args.command == "data":
+        build_data(args.seed)
+        return 0
+    names = (DATES, *EN_ES) if args.name == "all" else (args.name,)
+    for name in names:
+        if args.command == "train":
+            train(name, args.minutes, args.resume)
+        else:
+            evaluate(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

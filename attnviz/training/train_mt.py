@@ -1,0 +1,257 @@
+"""Train, ship and evaluate the English-Spanish translators on the Apertium corpus."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from attnviz.models import rnn, transformer
+from attnviz.models.seq2seq import WEIGHTS_DIR, save_weights
+from attnviz.models.tokens import EOS_ID, SubwordTokenizer
+from attnviz.training.train import Progress, TrainConfig, encode_pairs, fit
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+CORPUS_DIR = DATA_DIR / "corpus"
+SOURCE_VOCAB = 8000  # English WordPiece pieces
+TARGET_VOCAB = 6000  # Spanish WordPiece pieces (more inflection)
+
+_RNN_TRAINING = TrainConfig(
+    batch_size=64,
+    learning_rate=2e-3,
+    warmup_steps=200,
+    decay_from=3000,
+    epochs=20,
+    max_minutes=35,
+    validate_every=500,
+)
+_TRANSFORMER_TRAINING = TrainConfig(
+    batch_size=64,
+    learning_rate=1e-3,
+    warmup_steps=600,
+    decay_from=3000,
+    epochs=20,
+    max_minutes=35,
+    label_smoothing=0.05,
+    validate_every=500,
+)
+
+
+# Starting from trained weights: a short warm-up, then the learning rate falls at once.
+_FINE_TUNING = {"warmup_steps": 100, "decay_from": 300}
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """How one English-Spanish model is built and trained."""
+
+    family: str  # "rnn" or "transformer"
+    model: dict[str, Any]  # config fields beyond the vocabulary sizes
+    training: TrainConfig
+    # A shipped model whose tokenizers and weights (all but the attention score) start this one.
+    warm_start: str | None = None
+
+
+RECIPES = {
+    "bahdanau-en-es": Recipe("rnn", {"score": "additive"}, _RNN_TRAINING),
+    # Luong's scores in the same encoder and decoder, started from bahdanau-en-es: the score
+    # module is learnt from scratch, and the comparison is between the scores alone.
+    "luong-dot-en-es": Recipe("rnn", {"score": "dot"}, _RNN_TRAINING, "bahdanau-en-es"),
+    "luong-general-en-es": Recipe("rnn", {"score": "general"}, _RNN_TRAINING, "bahdanau-en-es"),
+    "transformer-en-es": Recipe("transformer", {}, _TRANSFORMER_TRAINING),
+}
+
+
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """`english<TAB>spanish` lines -> pairs."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        english, _, spanish = line.partition("\t")
+        if english and spanish:
+            pairs.append((english, spanish))
+    return pairs
+
+
+def corpus_tokenizers(corpus_dir: Path) -> tuple[SubwordTokenizer, SubwordTokenizer]:
+    """English and Spanish WordPiece tokenizers, trained once on the training split and cached
+    in `corpus_dir/tokenizers/` (retrained when train.tsv is newer)."""
+    folder = corpus_dir / "tokenizers"
+    source_path, target_path = folder / "source_tokenizer.json", folder / "target_tokenizer.json"
+    train_path = corpus_dir / "train.tsv"
+    if target_path.exists() and target_path.stat().st_mtime > train_path.stat().st_mtime:
+        return SubwordTokenizer.load(source_path), SubwordTokenizer.load(target_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    train_pairs = read_pairs(train_path)
+    source = SubwordTokenizer.train((e for e, _ in train_pairs), SOURCE_VOCAB)
+    target = SubwordTokenizer.train((s for _, s in train_pairs), TARGET_VOCAB)
+    source.save(source_path)
+    target.save(target_path)
+    return source, target
+
+
+def build_network(recipe: Recipe, source_vocab: int, target_vocab: int) -> nn.Module:
+    sizes = {"source_vocab": source_vocab, "target_vocab": target_vocab}
+    if recipe.family == "rnn":
+        return rnn.RNNTranslator(rnn.RNNConfig(**recipe.model, **sizes))
+    return transformer.TransformerTranslator(transformer.TransformerConfig(**recipe.model, **sizes))
+
+
+def greedy_texts(
+    network: nn.Module,
+    family: str,
+    sources: list[list[int]],
+    target: SubwordTokenizer,
+    batch_size: int = 100,
+) -> list[str]:
+    """Greedy translations of many encoded sentences, in batches of similar length."""
+    greedy = rnn.greedy_batch if family == "rnn" else transformer.greedy_batch
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
+    texts: list[str] = [""] * len(sources)
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            longest = max(len(sources[i]) for i in rows)
+            outputs = greedy(network, [sources[i] for i in rows], min(120, 2 * longest + 10))
+            for i, output in zip(rows, outputs, strict=True):
+                texts[i] = target.decode(output)
+    return texts
+
+
+def chrf(hypotheses: Sequence[str], references: Sequence[str]) -> float:
+    import sacrebleu
+
+    return float(sacrebleu.corpus_chrf(list(hypotheses), [list(references)]).score)
+
+
+def train_mt(
+    name: str,
+    log: Callable[[str], None],
+    report: Callable[[Progress], None] | None = None,
+    minutes: float | None = None,
+    corpus_dir: Path = CORPUS_DIR,
+    weights_dir: Path = WEIGHTS_DIR,
+    resume: bool = False,
+) -> Progress:
+    """Train `name` on the corpus, keep the checkpoint with the best validation chrF, ship it.
+
+    `resume` continues from the shipped weights of `name` itself, with a falling learning rate.
+    """
+    recipe = RECIPES[name]
+    train_pairs = read_pairs(corpus_dir / "train.tsv")
+    valid_pairs = read_pairs(corpus_dir / "valid.tsv")[:500]
+    training = recipe.training
+    if resume:
+        source, target, network = warm_started(recipe, weights_dir / name, log, fresh=None)
+        training = dataclasses.replace(training, **_FINE_TUNING)
+    elif recipe.warm_start:
+        source, target, network = warm_started(recipe, weights_dir / recipe.warm_start, log)
+        training = dataclasses.replace(training, **_FINE_TUNING)
+    else:
+        source, target = corpus_tokenizers(corpus_dir)
+        network = build_network(recipe, source.vocab_size, target.vocab_size)
+    config = network.config
+    examples = encode_pairs(
+        train_pairs, source, target, config.max_source_tokens, config.max_target_tokens
+    )
+    log(
+        f"{name}: {len(examples)} training pairs, "
+        f"{sum(p.numel() for p in network.parameters()):,} parameters"
+    )
+    valid_sources = [
+        [*source.encode(e)[0][: config.max_source_tokens - 1], EOS_ID] for e, _ in valid_pairs
+    ]
+    best: dict[str, Any] = {"chrf": -1.0, "state": None}
+
+    def validate() -> dict[str, float]:
+        score = chrf(
+            greedy_texts(network, recipe.family, valid_sources, target), [s for _, s in valid_pairs]
+        )
+        if score > best["chrf"]:
+            best.update(chrf=score, state=copy.deepcopy(network.state_dict()))
+            ship(weights_dir / name, recipe.family, network, source, target)  # safe if stopped
+        log(f"validation chrF {score:.2f} (best {best['chrf']:.2f})")
+        return {"valid_chrf": score}
+
+    if minutes is not None:
+        training = dataclasses.replace(training, max_minutes=minutes)
+    started = time.monotonic()
+    progress = fit(network, examples, training, validate, report)
+    network.load_state_dict(best["state"])
+    ship(weights_dir / name, recipe.family, network, source, target)
+    progress = {
+        **progress,
+        "best_valid_chrf": best["chrf"],
+        "train_seconds": time.monotonic() - started,
+    }
+    log(f"{name}: shipped; {json.dumps(progress)}")
+    return progress
+
+
+def warm_started(
+    recipe: Recipe,
+    folder: Path,
+    log: Callable[[str], None],
+    fresh: str | None = "decoder.attention.",
+) -> tuple[SubwordTokenizer, SubwordTokenizer, nn.Module]:
+    """Tokenizers and a network initialised from the shipped model in `folder`, except the
+    parameters whose names start with `fresh` (the attention score by default)."""
+    from safetensors.torch import load_file
+
+    source = SubwordTokenizer.load(folder / "source_tokenizer.json")
+    target = SubwordTokenizer.load(folder / "target_tokenizer.json")
+    network = build_network(recipe, source.vocab_size, target.vocab_size)
+    state = load_file(str(folder / "model.safetensors"))
+    kept = {k: v.float() for k, v in state.items() if fresh is None or not k.startswith(fresh)}
+    missing, _ = network.load_state_dict(kept, strict=False)
+    log(f"warm start from {folder.name}; fresh: {', '.join(missing) or 'nothing'}")
+    return source, target, network
+
+
+def ship(
+    folder: Path,
+    family: str,
+    network: nn.Module,
+    source: SubwordTokenizer,
+    target: SubwordTokenizer,
+) -> Path:
+    save_weights(network, network.config, folder, family)
+    source.save(folder / "source_tokenizer.json")
+    target.save(folder / "target_tokenizer.json")
+    return folder
+
+
+def evaluate_mt(
+    name: str,
+    split: str = "test",
+    limit: int | None = None,
+    corpus_dir: Path = CORPUS_DIR,
+    weights_dir: Path = WEIGHTS_DIR,
+) -> dict[str, Any]:
+    """chrF of the shipped model's greedy output against the Apertium references of `split`."""
+    recipe = RECIPES[name]
+    load = rnn.load_folder if recipe.family == "rnn" else transformer.load_folder
+    model = load(weights_dir / name, name)
+    pairs = read_pairs(corpus_dir / f"{split}.tsv")[:limit]
+    sources = [
+        [*model.source_tokenizer.encode(e)[0][: model.config.max_source_tokens - 1], EOS_ID]
+        for e, _ in pairs
+    ]
+    started = time.monotonic()
+    hypotheses = greedy_texts(model.network, recipe.family, sources, model.target_tokenizer)
+    exact = sum(h == s for h, (_, s) in zip(hypotheses, pairs, strict=True)) / len(pairs)
+    return {
+        "model": name,
+        "split": split,
+        "sentences": len(pairs),
+        "chrf": round(chrf(hypotheses, [s for _, s in pairs]), 2),
+        "exact": round(exact, 4),
+        "parameters": sum(p.numel() for p in model.network.parameters()),
+        "seconds": round(time.monotonic() - started, 1),
+    }
