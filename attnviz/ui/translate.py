@@ -1,0 +1,129 @@
+"""Pieces of /translate: the alignment, one decoder step opened up, step-through, comparisons.
+
+The words follow the three steps of additive attention (Bahdanau, Cho and Bengio 2014): score
+every source position against the decoder state, turn the scores into weights with a softmax,
+and take the weighted sum of the encoder states as the context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from attnviz.attention import Run
+from attnviz.figures import head_heatmap
+from attnviz.figures.steps import (
+    alignment_heatmap,
+    context_figure,
+    score_bars,
+    top_next_bars,
+    weight_bars,
+)
+from attnviz.ui.cache import get_run
+from attnviz.ui.widgets import Download, file_stem, show_chart
+
+SCORE_FORMULAS = {
+    "additive": r"e_{ij} = v_a^\top \tanh\left(W_a\, s_{i-1} + U_a\, h_j\right)",
+    "dot": r"e_{ij} = s_{i-1}^\top h_j",
+    "general": r"e_{ij} = s_{i-1}^\top W_a\, h_j",
+}
+SCORE_NAMES = {
+    "additive": "additive score (Bahdanau, Cho and Bengio 2014)",
+    "dot": "dot score (Luong, Pham and Manning 2015)",
+    "general": "general score (Luong, Pham and Manning 2015)",
+}
+SOFTMAX = r"\alpha_{ij} = \frac{\exp(e_{ij})}{\sum_{k} \exp(e_{ik})}"
+CONTEXT = r"c_i = \sum_{j} \alpha_{ij}\, h_j"
+INTRODUCTION = (
+    "At every step the decoder asks which source words matter now. It **scores** each source "
+    "position j against its state, turns the scores into **weights** that sum to 1 with a "
+    "softmax, and reads the **weighted sum** of the encoder states, the context vector. "
+    "Bahdanau, Cho and Bengio (2014) introduced this additive attention for translation; "
+    "Luong, Pham and Manning (2015) proposed the multiplicative dot and general scores; "
+    "Vaswani et al. (2017) built the Transformer from attention alone, with many heads."
+)
+
+
+def cross_map(run: Run, layer: int | None = None, head: int | None = None) -> np.ndarray:
+    """The run's alignment `[target, source]`: the only head of an RNN, or for a Transformer
+    one head of a layer, or the mean over the layer's heads when `head` is None."""
+    weights = run.maps["cross"].weights  # [layer, head, target, source]
+    if weights.shape[:2] == (1, 1):
+        return weights[0, 0]
+    layer = weights.shape[0] - 1 if layer is None else layer
+    return weights[layer].mean(axis=0) if head is None else weights[layer, head]
+
+
+def show_alignment(
+    run: Run, weights: np.ndarray, step: int | None, on_pick: Callable[[], None], key: str
+) -> None:
+    """The alignment heatmap; a click on a row picks that decoder step."""
+    title = f"{run.model}: which source tokens each output token attended to"
+    figure = alignment_heatmap(weights, run.target_tokens, run.source_tokens, title, step)
+    matrix = (weights, run.target_tokens, run.source_tokens)
+    download = Download(file_stem(run.model, "alignment"), matrix, run)
+    show_chart(figure, key, on_select=on_pick, download=download)
+
+
+def show_step(run: Run, step: int) -> None:
+    """One decoder step with the model's own numbers: scores, weights, context, output."""
+    maps = run.maps["cross"]
+    extras = run.extras
+    if maps.scores is None or "encoder_states" not in extras:
+        st.info("The step panel opens up RNN translators; this model attends with many heads.")
+        return
+    score = extras.get("score", "additive")
+    weights, scores = maps.weights[0, 0, step], maps.scores[0, 0, step]
+    emitted = run.target_tokens[step]
+    st.markdown(
+        f"**Step {step}**: the decoder emitted “{emitted}”. {SCORE_NAMES.get(score, score)}:"
+    )
+    st.latex(SCORE_FORMULAS.get(score, ""))
+    left, right = st.columns(2)
+    with left:
+        show_chart(score_bars(scores, run.source_tokens), "translate.scores")
+    with right:
+        st.latex(SOFTMAX)
+        show_chart(weight_bars(weights, run.source_tokens), "translate.weights")
+        st.caption(f"The weights sum to {float(weights.sum()):.4f}.")
+    st.latex(CONTEXT)
+    show_chart(
+        context_figure(weights, extras["encoder_states"], run.source_tokens), "translate.context"
+    )
+    top = extras.get("top_next")
+    if top:
+        show_chart(top_next_bars(top[step], emitted), "translate.top_next")
+
+
+def show_growing(run: Run, weights: np.ndarray, revealed: int) -> None:
+    """The translation and the alignment up to `revealed` output tokens."""
+    shown = run.target_tokens[:revealed]
+    st.markdown("**So far:** " + (" ".join(shown) if shown else "…"))
+    if revealed:
+        title = f"after {revealed} of {len(run.target_tokens)} steps"
+        figure = head_heatmap(weights[:revealed], shown, run.source_tokens, title)
+        show_chart(figure, "translate.growing")
+
+
+def show_scoring_comparison(text: str, models: list[str], layer: int, head: int | None) -> None:
+    """Every translator's alignment of the same sentence, side by side on one colour scale."""
+    columns = st.columns(len(models))
+    for column, model in zip(columns, models, strict=True):
+        with column:
+            try:
+                run = get_run(model, text)
+            except ValueError as error:
+                st.error(str(error))
+                continue
+            weights = cross_map(run, layer, head)
+            is_rnn = run.maps["cross"].weights.shape[:2] == (1, 1)
+            which = (
+                ""
+                if is_rnn
+                else (f" · layer {layer} · " + ("mean" if head is None else f"head {head}"))
+            )
+            figure = head_heatmap(weights, run.target_tokens, run.source_tokens, model + which)
+            show_chart(figure, f"translate.compare.{model}")
+            st.caption(run.output_text or "")

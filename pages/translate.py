@@ -1,0 +1,219 @@
+"""/translate: watch a translator attend, one decoder step at a time; and dates, by character."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attnviz.models.registry import REGISTRY
+from attnviz.ui import translate as sections
+from attnviz.ui.cache import get_model, get_run
+from attnviz.ui.controls import keep_in_range
+from attnviz.ui.navigation import require_navigation
+from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.url import page_params, read_choice, read_int, write_params
+from attnviz.ui.widgets import clicked_key, show_notices
+
+KEY = "translate"
+TRANSLATORS = tuple(
+    name
+    for name in ("bahdanau-en-es", "luong-dot-en-es", "luong-general-en-es", "transformer-en-es")
+    if name in REGISTRY
+)
+DATES = "bahdanau-dates"
+EXAMPLES = (
+    "The red car is very fast.",
+    "The black cat sleeps on the red sofa.",
+    "My brother will buy a new house next year.",
+    "We did not see the old teacher in the park.",
+    "The children who live here read many books.",
+)
+DATE_EXAMPLES = ("Thursday, 27 November 2026", "11/27/26", "27.11.2026", "Nov 27th 2026")
+MAX_BEAM = 5
+
+
+def state(name: str) -> str:
+    return f"{KEY}.{name}"
+
+
+def read_url_once() -> None:
+    """On a session's first visit, put the URL's model, text, step and beam into the widgets."""
+    params = page_params(KEY, state("mode"))
+    if params is None:
+        return
+    allowed = (*TRANSLATORS, DATES) if DATES in REGISTRY else TRANSLATORS
+    model, model_note = read_choice(params, "model", allowed, TRANSLATORS[0])
+    beam, beam_note = read_int(params, "beam", MAX_BEAM + 1, default=1)
+    if beam == 0:
+        beam, beam_note = 1, f"beam must be 1 to {MAX_BEAM}; showing beam 1."
+    dates = model == DATES
+    st.session_state[state("mode")] = "Dates" if dates else "English → Spanish"
+    st.session_state[state("model")] = TRANSLATORS[0] if dates else model
+    text = (params.get("text") or "")[:2_000]
+    default = DATE_EXAMPLES[0] if dates else EXAMPLES[0]
+    st.session_state[state("date" if dates else "text")] = text if text.strip() else default
+    st.session_state[state("beam")] = beam
+    st.session_state[state("pending_step")] = params.get("step")
+    notes = [model_note, beam_note]
+    st.session_state[state("notices")] = [note for note in notes if note]
+
+
+def use_example(source: str, target: str) -> None:
+    """Callback: copy the chosen example into the text box."""
+    st.session_state[state(target)] = st.session_state[state(source)]
+
+
+def pick_step() -> None:
+    """Callback: a click on a row of the alignment opens that decoder step."""
+    key = clicked_key(state("alignment"))
+    if key:
+        st.session_state[state("step")] = key[0]
+
+
+def step_control(run) -> int:
+    """The target step slider (also set by clicking a row); applies a step from the URL once."""
+    steps = tuple(range(len(run.target_tokens)))
+    pending = st.session_state.pop(state("pending_step"), None)
+    if pending is not None:
+        st.session_state[state("step")], note = read_int({"step": pending}, "step", len(steps))
+        show_notices([note] if note else [])
+    keep_in_range(state("step"), steps, 0)
+    if len(steps) == 1:
+        return 0
+    return int(
+        st.select_slider(
+            "Decoder step (or click a row of the alignment)",
+            steps,
+            key=state("step"),
+            format_func=lambda i: f"{i}: {run.target_tokens[i]}",
+        )
+    )
+
+
+@st.fragment(run_every=1.0)
+def step_through(model: str, text: str, beam: int) -> None:
+    """Play, step and reset: the translation appears token by token as the alignment grows."""
+    run = get_run(model, text, beam)
+    total = len(run.target_tokens)
+    revealed = st.session_state.setdefault(state("revealed"), 0)
+    if st.session_state.get(state("playing")) and revealed < total:
+        revealed = st.session_state[state("revealed")] = revealed + 1
+    if revealed >= total:
+        st.session_state[state("playing")] = False
+    columns = st.columns(3)
+    if columns[0].button("▶ Play", key=state("play")):
+        st.session_state[state("playing")] = True
+        if revealed >= total:
+            st.session_state[state("revealed")] = 0
+    if columns[1].button("⏭ Next step", key=state("next")):
+        st.session_state[state("playing")] = False
+        st.session_state[state("revealed")] = min(total, revealed + 1)
+    if columns[2].button("⏮ Reset", key=state("reset")):
+        st.session_state[state("playing")] = False
+        st.session_state[state("revealed")] = 0
+    revealed = st.session_state[state("revealed")]
+    sections.show_growing(run, sections.cross_map(run), revealed)
+
+
+def translator_view() -> dict[str, object]:
+    """The English-Spanish translators; returns the URL state."""
+    columns = st.columns([2, 3, 1])
+    model = columns[0].selectbox("Translator", TRANSLATORS, key=state("model"))
+    columns[1].selectbox(
+        "Examples",
+        EXAMPLES,
+        key=state("example"),
+        index=None,
+        placeholder="Try an example sentence",
+        on_change=use_example,
+        args=("example", "text"),
+    )
+    beam = columns[2].number_input("Beam width", 1, MAX_BEAM, key=state("beam"))
+    text = st.text_input("English sentence", key=state("text"), max_chars=2_000)
+    values: dict[str, object] = {"model": model, "text": text, "beam": beam}
+    if not text.strip():
+        st.warning("The text is empty; type an English sentence.")
+        return values
+    try:
+        run = get_run(model, text, int(beam))
+    except ValueError as error:
+        st.error(str(error))
+        return values
+    show_notices(run.notes)
+    st.markdown(f"**Translation:** {run.output_text}")
+    step = step_control(run)
+    values["step"] = step
+    sections.show_alignment(run, sections.cross_map(run), step, pick_step, state("alignment"))
+    with st.container(border=True):
+        sections.show_step(run, step)
+    with st.expander("Step through the decoding, token by token"):
+        step_through(model, text, int(beam))
+    with st.expander("Compare scoring functions on this sentence"):
+        comparison_view(text)
+    return values
+
+
+def comparison_view(text: str) -> None:
+    """Additive, dot and general scores, and the Transformer's cross-attention, side by side."""
+    layer, head = 0, None
+    if "transformer-en-es" in TRANSLATORS:
+        columns = st.columns(2)
+        info = get_model("transformer-en-es").info
+        layers = tuple(range(info.layers["cross"]))
+        heads = ("mean", *range(info.heads["cross"]))
+        layer = columns[0].selectbox(
+            "Transformer layer", layers, index=len(layers) - 1, key=state("t_layer")
+        )
+        choice = columns[1].selectbox("Transformer heads", heads, key=state("t_head"))
+        head = None if choice == "mean" else int(choice)
+    sections.show_scoring_comparison(text, list(TRANSLATORS), layer, head)
+
+
+def dates_view() -> dict[str, object]:
+    """The character-level date normaliser."""
+    st.selectbox(
+        "Examples",
+        DATE_EXAMPLES,
+        key=state("date_example"),
+        index=None,
+        placeholder="Try a date",
+        on_change=use_example,
+        args=("date_example", "date"),
+    )
+    text = st.text_input("A date, in any format", key=state("date"), max_chars=200)
+    values: dict[str, object] = {"model": DATES, "text": text}
+    if not text.strip():
+        st.warning("The text is empty; type a date.")
+        return values
+    try:
+        run = get_run(DATES, text)
+    except ValueError as error:
+        st.error(str(error))
+        return values
+    st.markdown(f"**Normalised:** `{run.output_text}`")
+    step = step_control(run)
+    values["step"] = step
+    sections.show_alignment(run, sections.cross_map(run), step, pick_step, state("alignment"))
+    st.caption(
+        "Each output character's row shows which input characters it read: the year's "
+        "digits attend to the year, the month's to the month name or number."
+    )
+    with st.container(border=True):
+        sections.show_step(run, step)
+    return values
+
+
+def main() -> None:
+    presentation_toggle()
+    st.title("Translate")
+    copy_link_button()
+    read_url_once()
+    show_notices(st.session_state.pop(state("notices"), []))
+    st.markdown(sections.INTRODUCTION)
+    modes = ("English → Spanish", "Dates") if DATES in REGISTRY else ("English → Spanish",)
+    mode = st.radio("What to translate", modes, key=state("mode"), horizontal=True)
+    values = dates_view() if mode == "Dates" else translator_view()
+    write_params({**values, **presentation_params()}, KEY)
+
+
+require_navigation()
+main()

@@ -1,0 +1,102 @@
+"""AppTest of /translate: translation, token ticks, the step panel, comparison, dates, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import attnviz
+from attnviz.figures import token_from_label
+from tests.app.helpers import decode, figures_by_key
+from tests.app.helpers import open_page as open_any
+
+
+def open_page(**params: str) -> AppTest:
+    return open_any("translate", **params)
+
+
+TEXT = "The red car is very fast."
+
+
+@pytest.fixture(scope="module")
+def run():
+    return attnviz.run("bahdanau-en-es", TEXT)
+
+
+def test_a_sentence_gives_its_translation_and_token_ticks(run):
+    app = open_page(text=TEXT)
+    assert not app.exception
+    assert any(run.output_text in block.value for block in app.markdown)
+    alignment = figures_by_key(app, "translate.")["alignment"]
+    heatmap = alignment["data"][0]
+    assert [token_from_label(x) for x in heatmap["x"]] == list(run.source_tokens)
+    assert [token_from_label(y) for y in heatmap["y"]] == list(run.target_tokens)
+
+
+def test_choosing_a_step_updates_the_panel_to_that_row(run):
+    app = open_page(text=TEXT)
+    app.select_slider(key="translate.step").set_value(2).run()
+    figures = figures_by_key(app, "translate.")
+    weights = decode(figures["weights"]["data"][0]["y"])
+    alignment = decode(figures["alignment"]["data"][0]["z"]).reshape(len(run.target_tokens), -1)
+    np.testing.assert_array_equal(weights, alignment[2])
+    np.testing.assert_array_equal(weights, run.maps["cross"].weights[0, 0, 2])
+    scores = decode(figures["scores"]["data"][0]["y"])
+    np.testing.assert_array_equal(scores, run.maps["cross"].scores[0, 0, 2])
+    assert app.query_params["step"] == "2"
+    assert any(f"emitted “{run.target_tokens[2]}”" in block.value for block in app.markdown)
+
+
+def test_the_formula_matches_the_scoring_function():
+    app = open_page(text=TEXT)
+    assert any(r"\tanh" in latex.value for latex in app.latex)
+    assert any("Bahdanau, Cho and Bengio (2014)" in block.value for block in app.markdown)
+
+
+def test_the_comparison_shows_one_figure_per_translator():
+    from attnviz.models.registry import REGISTRY
+
+    translators = [
+        name
+        for name in (
+            "bahdanau-en-es",
+            "luong-dot-en-es",
+            "luong-general-en-es",
+            "transformer-en-es",
+        )
+        if name in REGISTRY
+    ]
+    app = open_page(text=TEXT)
+    compared = [name for name in figures_by_key(app, "translate.") if name.startswith("compare.")]
+    assert compared == [f"compare.{name}" for name in translators]
+
+
+def test_dates_show_a_character_alignment():
+    app = open_page(model="bahdanau-dates", text="Nov 27th 2026")
+    assert not app.exception
+    assert any("2026-11-27" in block.value for block in app.markdown)
+    heatmap = figures_by_key(app, "translate.")["alignment"]["data"][0]
+    assert [token_from_label(x) for x in heatmap["x"]][:3] == ["N", "o", "v"]
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"model": "nope"}, "not available"),
+        ({"step": "99"}, "step 99 does not exist"),
+        ({"beam": "0"}, "beam must be 1 to 5"),
+        ({"beam": "lots"}, "whole number"),
+    ],
+)
+def test_bad_url_values_fall_back_with_a_notice(params, notice):
+    app = open_page(text=TEXT, **params)
+    assert not app.exception
+    assert any(notice in info.value for info in app.info)
+
+
+def test_empty_text_gets_a_message():
+    app = open_page(text=TEXT)
+    app.text_input(key="translate.text").input("   ").run()
+    assert not app.exception
+    assert any("empty" in warning.value for warning in app.warning)
