@@ -5,7 +5,13 @@ import streamlit as st
 st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
 pages = [
     st.Page("pages/home.py", title="Start", icon=":material/home:", default=True),
+    st.Page(
+        "pages/translate.py", title="Translate", icon=":material/translate:", url_path="translate"
+    ),
     st.Page("pages/heads.py", title="Heads", icon=":material/grid_view:", url_path="heads"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page(
+        "pages/classroom.py", title="Classroom", icon=":material/school:", url_path="classroom"
+    ),
 ]
 st.navigation(pages).run()

@@ -1,4 +1,4 @@
-"""The command line: `python -m attnviz models|run ...` (DESIGN.md section 4).
+"""The command line: `python -m attnviz models|run|export ...` (DESIGN.md section 4).
 
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback.
 """
@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +29,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("text", help="the input text")
     run.add_argument("--beam", type=int, default=1, help="beam width for translators (default 1)")
     run.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
+    add_export_parser(commands)
     return parser
+
+
+def add_export_parser(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write one head as .png, .svg or .html, its map as .csv, or the run as .json or .npz",
+    )
+    export.add_argument("model", help="a model name (see `models`) or a model folder")
+    export.add_argument("text", help="the input text")
+    export.add_argument("--kind", help="encoder_self, decoder_self or cross (default: the first)")
+    export.add_argument("--layer", type=int, default=0, help="layer, from 0 (default 0)")
+    export.add_argument("--head", type=int, default=0, help="head, from 0 (default 0)")
+    export.add_argument(
+        "-o", "--output", required=True, help="the file; its extension picks the format"
+    )
+    export.add_argument("--width", type=int, help="image width in CSS pixels (default 800)")
+    export.add_argument(
+        "--height", type=int, help="image height in CSS pixels (default: the figure's)"
+    )
+    export.add_argument(
+        "--scale", type=float, default=2.0, help="PNG pixels per CSS pixel (default 2)"
+    )
 
 
 def command_models(as_json: bool) -> None:
@@ -67,6 +91,20 @@ def command_run(model_name: str, text: str, beam: int, as_json: bool) -> None:
         print(f"{kind}: [layer, head, query, key] = {shape}")
 
 
+def command_export(args: argparse.Namespace) -> None:
+    """Check the file name first (cheap), then run the model and write the file."""
+    import attnviz
+    from attnviz import export
+
+    export.export_format(args.output)
+    _quiet_libraries()
+    result = attnviz.run(args.model, args.text)
+    kind = args.kind or result.kinds[0]
+    size = (args.width, args.height, args.scale)
+    written = export.export_file(args.output, result, kind, args.layer, args.head, size=size)
+    print(f"Wrote {args.output} ({written:,} bytes).")
+
+
 def _quiet_libraries() -> None:
     """Keep stdout/stderr to what we print: no progress bars or warnings from transformers."""
     import os
@@ -87,11 +125,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "models":
             command_models(args.json)
+        elif args.command == "export":
+            command_export(args)
         else:
             command_run(args.model, args.text, args.beam, args.json)
     except ValueError as error:
         print(f"attnviz: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as error:  # the output file could not be written
+        print(f"attnviz: {error.strerror or error}: {error.filename}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RuntimeError as error:
+        from attnviz.export import ExportError
+
+        if not isinstance(error, ExportError):
+            raise
+        print(f"attnviz: {error}", file=sys.stderr)  # no browser could draw the image
+        return EXIT_FAILED
     except BrokenPipeError:
         return 0
     return 0

@@ -10,6 +10,7 @@ import streamlit as st
 from attnviz.analysis import STATISTICS
 from attnviz.figures import COLOR_SCALES, Colouring
 from attnviz.ui import heads as views
+from attnviz.ui.cache import get_run
 from attnviz.ui.controls import (
     HeadChoice,
     apply_head_params,
@@ -143,7 +144,14 @@ def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colou
     if view == "head":
         title = f"{where} · head {choice.head}"
         views.show_head(
-            maps, choice.layer, choice.head, title, colouring, pick_head_in_layer, state("grid")
+            maps,
+            choice.layer,
+            choice.head,
+            title,
+            colouring,
+            pick_head_in_layer,
+            state("grid"),
+            get_run(choice.model, choice.text),
         )
     elif view == "overview":
         views.show_overview(

@@ -13,6 +13,11 @@ st.markdown(
     "query token's attention over the key tokens, and sums to 1."
 )
 st.page_link(
+    "pages/translate.py",
+    label="Translate: watch a translator attend, one decoder step at a time",
+    icon=":material/translate:",
+)
+st.page_link(
     "pages/heads.py",
     label="Heads: one head, every head, aggregates and statistics",
     icon=":material/grid_view:",
@@ -21,6 +26,11 @@ st.page_link(
     "pages/compare.py",
     label="Compare: two heads side by side, how alike heads are, heads switched off",
     icon=":material/compare:",
+)
+st.page_link(
+    "pages/classroom.py",
+    label="Classroom: train a date normaliser live and watch attention sharpen; short lessons",
+    icon=":material/school:",
 )
 st.subheader("Models")
 for entry in list_models():

@@ -18,7 +18,7 @@ from attnviz.figures import (
 from attnviz.models.ablation import Heads
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import HeadChoice
-from attnviz.ui.widgets import show_chart
+from attnviz.ui.widgets import Download, file_stem, show_chart
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +56,9 @@ def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> N
                 title_of(label, side),
                 shown.visible,
             )
-            show_chart(figure, f"compare.figure_{label}")
+            matrix = (shown.weights, shown.query_tokens, shown.key_tokens)
+            stem = file_stem(label, side.model, side.kind, side.layer, side.head)
+            show_chart(figure, f"compare.figure_{label}", download=Download(stem, matrix))
 
 
 def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
@@ -73,7 +75,8 @@ def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
         visible = map_b.visible if visible is None else visible & map_b.visible
     difference = map_a.weights.astype(np.float32) - map_b.weights.astype(np.float32)
     figure = difference_heatmap(difference, map_a.query_tokens, map_a.key_tokens, "A − B", visible)
-    show_chart(figure, "compare.difference")
+    matrix = (difference, map_a.query_tokens, map_a.key_tokens)
+    show_chart(figure, "compare.difference", download=Download("difference-A-B", matrix))
 
 
 # Query rows compared per pair of heads: beyond this, evenly spaced rows stand for the rest, so

@@ -22,6 +22,7 @@ from attnviz.analysis import (
     head_roles,
     head_statistics,
 )
+from attnviz.attention import Run
 from attnviz.figures import (
     Colouring,
     head_heatmap,
@@ -33,7 +34,7 @@ from attnviz.figures import (
 )
 from attnviz.ui.display import DisplayMaps
 from attnviz.ui.presentation import is_presenting
-from attnviz.ui.widgets import show_chart
+from attnviz.ui.widgets import Download, file_stem, show_chart
 
 VIEWS = ("head", "overview", "aggregate", "statistics", "token")
 VIEW_LABELS = {
@@ -69,8 +70,12 @@ def show_head(
     colouring: Colouring,
     on_pick_head: Callable[[], None],
     grid_key: str,
+    run: Run | None = None,
 ) -> None:
-    """The chosen head's heatmap beside the layer's small multiples (below, when presenting)."""
+    """The chosen head's heatmap beside the layer's small multiples (below, when presenting).
+
+    run: offered for download as JSON and NPZ beside the figure.
+    """
     st.caption("Rows are query tokens, columns are key tokens: each row sums to 1.")
     main, side = (st.container(), st.container()) if is_presenting() else st.columns([3, 2])
     with main:
@@ -82,7 +87,9 @@ def show_head(
             maps.visible,
             colouring,
         )
-        show_chart(figure, "heads.main")
+        stem = file_stem(title)
+        matrix = (maps.weights[layer, head], maps.query_tokens, maps.key_tokens)
+        show_chart(figure, "heads.main", download=Download(stem, matrix, run))
     with side:
         st.caption(f"All heads of layer {layer} on one colour scale. Click a head to open it.")
         grid = layer_small_multiples(maps.weights[layer], head, maps.visible, colouring)
@@ -155,7 +162,11 @@ def show_aggregate(
     figure = head_heatmap(
         weights, maps.query_tokens, maps.key_tokens, title, maps.visible, colouring
     )
-    show_chart(figure, "heads.aggregate_chart")
+    show_chart(
+        figure,
+        "heads.aggregate_chart",
+        download=Download(file_stem(title), (weights, maps.query_tokens, maps.key_tokens)),
+    )
 
 
 def show_statistics(

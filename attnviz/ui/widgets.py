@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from attnviz.attention import Run
 from attnviz.models.registry import REGISTRY
 
 FOLDER_CHOICE = "Model folder on disk…"
@@ -68,8 +71,10 @@ def show_chart(
     key: str,
     on_select: Callable[[], None] | None = None,
     config: dict | None = None,
+    download: Download | None = None,
 ) -> None:
-    """st.plotly_chart with the app's conventions: presentation styling, click selection."""
+    """st.plotly_chart with the app's conventions: presentation styling, click selection, and
+    (with `download`) a menu that exports exactly this figure and its data."""
     from attnviz.ui.presentation import is_presenting, style_for_room
 
     if is_presenting():
@@ -78,3 +83,52 @@ def show_chart(
     if on_select is not None:
         options.update(on_select=on_select, selection_mode="points")
     st.plotly_chart(figure, **options)
+    if download is not None:
+        download_menu(figure, key, download)
+
+
+@dataclasses.dataclass(frozen=True)
+class Download:
+    """What a figure's download menu offers besides the figure itself."""
+
+    stem: str  # file name without extension
+    matrix: tuple[np.ndarray, Sequence[str], Sequence[str]] | None = None  # [query, key], tokens
+    run: Run | None = None  # the whole run, as JSON and NPZ
+
+
+def file_stem(*parts: object) -> str:
+    """A safe file name from parts such as a model name or folder path, kind, layer, head."""
+    import re
+
+    return "-".join(re.sub(r"[^A-Za-z0-9._]+", "_", str(part)).strip("_") for part in parts)
+
+
+def download_menu(figure: go.Figure, key: str, download: Download) -> None:
+    """PNG, SVG and standalone HTML of the figure; CSV of its matrix; JSON and NPZ of the run.
+
+    Files are made only when their button is pressed (Streamlit calls the function then).
+    """
+    from attnviz import export
+
+    stem = download.stem
+    items = [
+        ("PNG", lambda: export.figure_png(figure), "png", "image/png"),
+        ("SVG", lambda: export.figure_svg(figure), "svg", "image/svg+xml"),
+        ("HTML", lambda: export.figure_html(figure), "html", "text/html"),
+    ]
+    if download.matrix is not None:
+        items.append(("CSV", lambda: export.matrix_csv(*download.matrix), "csv", "text/csv"))
+    if download.run is not None:
+        run = download.run
+        items.append(("JSON", lambda: export.run_json(run), "json", "application/json"))
+        items.append(("NPZ", lambda: export.run_npz(run), "npz", "application/octet-stream"))
+    with st.popover("Download", icon=":material/download:"):
+        for label, make, extension, mime in items:
+            st.download_button(
+                f"{label}: {stem}.{extension}",
+                data=make,
+                file_name=f"{stem}.{extension}",
+                mime=mime,
+                key=f"{key}.download.{extension}",
+                on_click="ignore",
+            )

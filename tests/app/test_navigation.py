@@ -1,0 +1,36 @@
+"""The app as a whole: every page opens through app.py, and a view survives a visit elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import figures, ticks
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=180).run()
+
+
+@pytest.mark.parametrize("page", ["home", "translate", "heads", "compare", "classroom"])
+def test_every_page_opens_through_the_navigation(page):
+    app = open_app()
+    app.switch_page(f"pages/{page}.py").run()
+    assert not app.exception
+
+
+def test_a_view_survives_a_visit_to_another_page():
+    app = open_app()
+    app.switch_page("pages/heads.py").run()
+    app.text_area(key="heads.text").input("Owls hunt at night").run()
+    app.selectbox(key="heads.layer").set_value(3).run()
+    app.switch_page("pages/home.py").run()
+    app.switch_page("pages/heads.py").run()
+    assert not app.exception
+    assert app.text_area(key="heads.text").value == "Owls hunt at night"
+    assert app.selectbox(key="heads.layer").value == 3
+    assert ticks(figures(app)[0]) == ["[CLS]", "owls", "hunt", "at", "night", "[SEP]"]
