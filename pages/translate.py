@@ -53,6 +53,7 @@ def read_url_once() -> None:
     st.session_state[state("date" if dates else "text")] = text if text.strip() else default
     st.session_state[state("beam")] = beam
     st.session_state[state("pending_step")] = params.get("step")
+    st.session_state[state("pending_hyp")] = params.get("hyp")
     notes = [model_note, beam_note]
     st.session_state[state("notices")] = [note for note in notes if note]
 
@@ -114,6 +115,30 @@ def step_through(model: str, text: str, beam: int) -> None:
     sections.show_growing(run, sections.cross_map(run), revealed)
 
 
+def hypothesis_choice(model: str, text: str, beam: int) -> int:
+    """With beam > 1, the hypotheses beam search kept, to choose from (0 is the best)."""
+    if beam == 1:
+        st.session_state[state("hyp")] = 0
+        return 0
+    try:
+        hypotheses = get_run(model, text, beam).extras.get("hypotheses", [])
+    except ValueError:
+        return 0
+    pending = st.session_state.pop(state("pending_hyp"), None)
+    if pending is not None:
+        st.session_state[state("hyp")], note = read_int({"hyp": pending}, "hyp", len(hypotheses))
+        show_notices([note] if note else [])
+    keep_in_range(state("hyp"), tuple(range(len(hypotheses))), 0)
+    return int(
+        st.radio(
+            "Beam search's hypotheses (mean log-probability per token)",
+            range(len(hypotheses)),
+            key=state("hyp"),
+            format_func=lambda i: f"{hypotheses[i]['text']}  ({hypotheses[i]['score']:.3f})",
+        )
+    )
+
+
 def translator_view() -> dict[str, object]:
     """The English-Spanish translators; returns the URL state."""
     columns = st.columns([2, 3, 1])
@@ -134,12 +159,14 @@ def translator_view() -> dict[str, object]:
         st.warning("The text is empty; type an English sentence.")
         return values
     try:
-        run = get_run(model, text, int(beam))
+        run = get_run(model, text, int(beam), (), hypothesis_choice(model, text, int(beam)))
     except ValueError as error:
         st.error(str(error))
         return values
     show_notices(run.notes)
     st.markdown(f"**Translation:** {run.output_text}")
+    if run.extras.get("hypotheses"):
+        values["hyp"] = st.session_state[state("hyp")]
     step = step_control(run)
     values["step"] = step
     sections.show_alignment(run, sections.cross_map(run), step, pick_step, state("alignment"))

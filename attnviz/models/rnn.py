@@ -21,11 +21,13 @@ from attnviz.attention import AttentionMaps, Run
 from attnviz.models.base import ModelInfo
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
+    beam_search,
     check_beam,
     decode,
     forced_inputs,
     load_weights,
     masked_softmax,
+    pick_hypothesis,
     prepare_source,
     read_config,
     to_numpy,
@@ -328,6 +330,12 @@ class RNNModel:
             max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
             return decode(_RNNStepper(self.network, memory), beam, max_steps)
 
+    def ranked_ids(self, source_ids: list[int], beam: int) -> list[tuple[list[int], float]]:
+        """Beam search's hypotheses for one source sentence, best first, with their scores."""
+        memory = self.network.encode(torch.tensor([source_ids]), torch.tensor([len(source_ids)]))
+        max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
+        return beam_search(_RNNStepper(self.network, memory), beam, max_steps)
+
     def _greedy_record(self, source_ids: list[int]) -> tuple[list[int], dict[str, torch.Tensor]]:
         """Greedy decoding that keeps every step's attention, as the teacher-forced pass would
         give it (`RNNTranslator.forward`'s keys, batch of one); saves a second pass."""
@@ -358,8 +366,11 @@ class RNNModel:
         record = {k: torch.stack(v, dim=1) for k, v in steps.items()}  # [1, step, ...]
         return output, {**record, "annotations": memory["annotations"]}
 
-    def run(self, text: str, beam: int = 1) -> Run:
+    def run(self, text: str, beam: int = 1, hypothesis: int = 0) -> Run:
         """Translate `text`; the `cross` map is the alignment of the output actually produced.
+
+        hypothesis: with beam > 1, which of beam search's hypotheses (best first) to show;
+        extras["hypotheses"] lists them all with their mean log-probability per token.
 
         extras: `top_next` (per step, the 5 likeliest tokens with probabilities),
         `encoder_states` `[source, 2*encoder_hidden]`, `decoder_queries` `[target, decoder_hidden]`
@@ -369,11 +380,13 @@ class RNNModel:
         cleaned, source_ids, source_tokens, notes = prepare_source(
             text, self.source_tokenizer, self.config.max_source_tokens
         )
+        hypotheses: list[dict[str, Any]] = []
         with torch.inference_mode():
-            if beam == 1:
+            if beam == 1 and hypothesis == 0:
                 target_ids, forced = self._greedy_record(source_ids)
             else:
-                target_ids = self.translate_ids(source_ids, beam)
+                ranked = self.ranked_ids(source_ids, beam)
+                target_ids, hypotheses = pick_hypothesis(ranked, hypothesis, self.target_tokenizer)
                 forced = self.network(
                     torch.tensor([source_ids]),
                     torch.tensor([len(source_ids)]),
@@ -396,6 +409,7 @@ class RNNModel:
             "contexts": to_numpy(forced["contexts"][0]),
             "score": self.config.score,
             "beam": beam,
+            "hypotheses": hypotheses,
         }
         return Run(
             self.info.name,

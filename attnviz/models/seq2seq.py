@@ -74,6 +74,12 @@ def beam_decode(stepper: Stepper, beam: int, max_steps: int) -> list[int]:
 
     With `beam == 1` every step keeps only the argmax, so the result equals `greedy_decode`.
     """
+    return beam_search(stepper, beam, max_steps)[0][0]
+
+
+def beam_search(stepper: Stepper, beam: int, max_steps: int) -> list[tuple[list[int], float]]:
+    """Every hypothesis beam search finished (or, if none did, those still alive), best first,
+    as (tokens, mean log-probability per token)."""
     state = stepper.start()
     alive = [_Hypothesis([], 0.0)]
     finished: list[_Hypothesis] = []
@@ -101,8 +107,8 @@ def beam_decode(stepper: Stepper, beam: int, max_steps: int) -> list[int]:
         alive = next_alive
         state = stepper.reorder(state, torch.tensor(rows))
     candidates = finished or alive
-    best = max(candidates, key=lambda h: h.score / len(h.tokens))
-    return best.tokens
+    ranked = sorted(candidates, key=lambda h: h.score / len(h.tokens), reverse=True)
+    return [(h.tokens, h.score / len(h.tokens)) for h in ranked[:beam]]
 
 
 def decode(stepper: Stepper, beam: int, max_steps: int) -> list[int]:
@@ -110,6 +116,20 @@ def decode(stepper: Stepper, beam: int, max_steps: int) -> list[int]:
     if beam == 1:
         return greedy_decode(stepper, max_steps)
     return beam_decode(stepper, beam, max_steps)
+
+
+def pick_hypothesis(
+    ranked: list[tuple[list[int], float]], hypothesis: object, tokenizer: Any
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """The chosen hypothesis' ids, and every hypothesis as {"text", "score"} for a view."""
+    if isinstance(hypothesis, bool) or not isinstance(hypothesis, int):
+        raise ValueError(f"The hypothesis must be a whole number, got {hypothesis!r}.")
+    if not 0 <= hypothesis < len(ranked):
+        raise ValueError(
+            f"Hypothesis {hypothesis} does not exist; beam search kept 0 to {len(ranked) - 1}."
+        )
+    listed = [{"text": tokenizer.decode(ids), "score": round(score, 4)} for ids, score in ranked]
+    return ranked[hypothesis][0], listed
 
 
 def check_beam(beam: object) -> int:

@@ -19,11 +19,13 @@ from attnviz.attention import AttentionMaps, Run
 from attnviz.models.base import ModelInfo
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
+    beam_search,
     check_beam,
     decode,
     forced_inputs,
     load_weights,
     masked_softmax,
+    pick_hypothesis,
     prepare_source,
     read_config,
     to_numpy,
@@ -344,8 +346,18 @@ class TransformerModel:
             max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
             return decode(_TransformerStepper(self.network, encoded), beam, max_steps)
 
-    def run(self, text: str, beam: int = 1) -> Run:
+    def ranked_ids(self, source_ids: list[int], beam: int) -> list[tuple[list[int], float]]:
+        """Beam search's hypotheses for one source sentence, best first, with their scores."""
+        with torch.inference_mode():
+            encoded = self.network.encode(torch.tensor([source_ids]))
+            max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
+            return beam_search(_TransformerStepper(self.network, encoded), beam, max_steps)
+
+    def run(self, text: str, beam: int = 1, hypothesis: int = 0) -> Run:
         """Translate `text` and return all three kinds of attention for the output produced.
+
+        hypothesis: with beam > 1, which of beam search's hypotheses (best first) to show;
+        extras["hypotheses"] lists them all with their mean log-probability per token.
 
         Row i of `decoder_self` and `cross` is the step that produced target token i; its input
         was the token before (`extras["decoder_inputs"]`), [BOS] for the first step.
@@ -354,7 +366,12 @@ class TransformerModel:
         cleaned, source_ids, source_tokens, notes = prepare_source(
             text, self.source_tokenizer, self.config.max_source_tokens
         )
-        target_ids = self.translate_ids(source_ids, beam)
+        hypotheses: list[dict[str, Any]] = []
+        if beam == 1 and hypothesis == 0:
+            target_ids = self.translate_ids(source_ids, beam)
+        else:
+            ranked = self.ranked_ids(source_ids, beam)
+            target_ids, hypotheses = pick_hypothesis(ranked, hypothesis, self.target_tokenizer)
         with torch.inference_mode():
             forced = self.network(
                 torch.tensor([source_ids]),
@@ -383,6 +400,7 @@ class TransformerModel:
             ),
             "decoder_inputs": decoder_inputs,
             "beam": beam,
+            "hypotheses": hypotheses,
         }
         return Run(
             self.info.name,

@@ -39,12 +39,15 @@ def get_model(name: str) -> AttentionModel:
 
 
 @st.cache_resource(max_entries=MAX_CACHED_RUNS, show_spinner="Running the model…")
-def get_run(name: str, text: str, beam: int = 1, ablate: tuple = ()) -> Run:
+def get_run(name: str, text: str, beam: int = 1, ablate: tuple = (), hypothesis: int = 0) -> Run:
     """The shared, immutable Run of one model on one text.
 
-    ablate: (kind, layer, head) triples switched off for this run only.
+    ablate: (kind, layer, head) triples switched off for this run only; hypothesis: which of
+    beam search's hypotheses a translator shows (0 is the best).
     """
     options: dict = {"beam": beam}
     if ablate:
         options["ablate"] = ablate
+    if hypothesis:
+        options["hypothesis"] = hypothesis
     return get_model(name).run(text, **options)

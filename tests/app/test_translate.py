@@ -100,3 +100,15 @@ def test_empty_text_gets_a_message():
     app.text_input(key="translate.text").input("   ").run()
     assert not app.exception
     assert any("empty" in warning.value for warning in app.warning)
+
+
+def test_beam_search_hypotheses_are_selectable():
+    app = open_page(text=TEXT, beam="3")
+    choices = app.radio(key="translate.hyp")
+    assert len(choices.options) >= 2
+    choices.set_value(1).run()
+    expected = attnviz.run("bahdanau-en-es", TEXT, beam=3, hypothesis=1)
+    assert any(f"**Translation:** {expected.output_text}" == b.value for b in app.markdown)
+    assert app.query_params["hyp"] == "1"
+    alignment = figures_by_key(app, "translate.")["alignment"]["data"][0]
+    assert len(alignment["y"]) == len(expected.target_tokens)
