@@ -35,6 +35,13 @@ HF_PROJECTIONS = (
     (r"(?:^|\.)decoder\.block\.(\d+)\.layer\.1\.EncDecAttention\.o$", "cross"),
 )
 
+# The same for attnviz's own encoder-decoder Transformer (attnviz.models.transformer)
+OWN_TRANSFORMER_PROJECTIONS = (
+    (r"^encoder\.(\d+)\.attention\.out$", "encoder_self"),
+    (r"^decoder\.(\d+)\.self_attention\.out$", "decoder_self"),
+    (r"^decoder\.(\d+)\.cross_attention\.out$", "cross"),
+)
+
 Heads = tuple[tuple[str, int, int], ...]  # (kind, layer, head) triples
 
 

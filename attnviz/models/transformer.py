@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import torch
 from torch import nn
 
 from attnviz.attention import AttentionMaps, Run
+from attnviz.models import ablation
 from attnviz.models.base import ModelInfo
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
@@ -339,6 +341,10 @@ class TransformerModel:
             {"encoder_self": c.n_heads, "decoder_self": c.n_heads, "cross": c.n_heads},
             c.max_source_tokens,
         )
+        # Layers per kind whose heads `run(..., ablate=...)` can switch off, per request.
+        self.switchable = ablation.install(
+            self.network, self.info.heads, ablation.OWN_TRANSFORMER_PROJECTIONS
+        )
 
     def translate_ids(self, source_ids: list[int], beam: int = 1) -> list[int]:
         with torch.inference_mode():
@@ -353,15 +359,21 @@ class TransformerModel:
             max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
             return beam_search(_TransformerStepper(self.network, encoded), beam, max_steps)
 
-    def run(self, text: str, beam: int = 1, hypothesis: int = 0) -> Run:
+    def run(self, text: str, beam: int = 1, hypothesis: int = 0, ablate: Iterable = ()) -> Run:
         """Translate `text` and return all three kinds of attention for the output produced.
 
         hypothesis: with beam > 1, which of beam search's hypotheses (best first) to show;
         extras["hypotheses"] lists them all with their mean log-probability per token.
+        ablate: (kind, layer, head) triples switched off for this run only.
 
         Row i of `decoder_self` and `cross` is the step that produced target token i; its input
         was the token before (`extras["decoder_inputs"]`), [BOS] for the first step.
         """
+        ablate = ablation.check_heads(ablate, self.switchable, self.info.heads)
+        with ablation.switched_off(ablate):
+            return self._run(text, beam, hypothesis)
+
+    def _run(self, text: str, beam: int, hypothesis: int) -> Run:
         beam = check_beam(beam)
         cleaned, source_ids, source_tokens, notes = prepare_source(
             text, self.source_tokenizer, self.config.max_source_tokens

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
+import threading
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -103,6 +106,19 @@ def file_stem(*parts: object) -> str:
     return "-".join(re.sub(r"[^A-Za-z0-9._]+", "_", str(part)).strip("_") for part in parts)
 
 
+@functools.cache
+def warm_image_engine() -> None:
+    """Start the image engine's Chromium in the background, once per process: the first image
+    otherwise waits about 2.5 s for the browser to start (bench/bench_export.py)."""
+    from attnviz import export
+
+    def draw_a_dot() -> None:
+        with contextlib.suppress(Exception):  # no Chromium: the button will say so when pressed
+            export.figure_png(go.Figure(), 10, 10, 1.0)
+
+    threading.Thread(target=draw_a_dot, name="attnviz-image-warm-up", daemon=True).start()
+
+
 def download_menu(figure: go.Figure, key: str, download: Download) -> None:
     """PNG, SVG and standalone HTML of the figure; CSV of its matrix; JSON and NPZ of the run.
 
@@ -110,6 +126,7 @@ def download_menu(figure: go.Figure, key: str, download: Download) -> None:
     """
     from attnviz import export
 
+    warm_image_engine()
     stem = download.stem
     items = [
         ("PNG", lambda: export.figure_png(figure), "png", "image/png"),

@@ -93,3 +93,12 @@ def test_bad_url_values_fall_back_with_a_notice():
     notices = " ".join(info.value for info in app.info)
     assert "cannot be opened" in notices and "layer 99" in notices and "head -4" in notices
     assert "words must be 1 or 0" in notices
+
+
+def test_switching_off_a_translators_heads_shows_both_outputs():
+    app = open_page(model="transformer-en-es", text="The red car is very fast.", kind="cross")
+    app.multiselect(key="compare.off_select").set_value(["2.0", "2.1", "2.2", "2.3"]).run()
+    assert not app.exception
+    outputs = [block.value for block in app.markdown if block.value.startswith("**Output")]
+    assert len(outputs) == 2 and "El coche rojo" in outputs[0]
+    assert app.query_params["off"] == "2.0,2.1,2.2,2.3"

@@ -112,3 +112,16 @@ def test_beam_search_hypotheses_are_selectable():
     assert app.query_params["hyp"] == "1"
     alignment = figures_by_key(app, "translate.")["alignment"]["data"][0]
     assert len(alignment["y"]) == len(expected.target_tokens)
+
+
+def test_stepping_through_reveals_the_translation_token_by_token(run):
+    app = open_page(text=TEXT)
+    assert any(block.value == "**So far:** …" for block in app.markdown)
+    app.button(key="translate.next").click().run()
+    app.button(key="translate.next").click().run()
+    shown = " ".join(run.target_tokens[:2])
+    assert any(block.value == f"**So far:** {shown}" for block in app.markdown)
+    growing = figures_by_key(app, "translate.")["growing"]["data"][0]
+    assert [token_from_label(y) for y in growing["y"]] == list(run.target_tokens[:2])
+    app.button(key="translate.reset").click().run()
+    assert any(block.value == "**So far:** …" for block in app.markdown)

@@ -101,3 +101,15 @@ def test_head_lists_round_trip_through_their_url_form():
     assert format_heads(heads) == "2.5,3.0"
     with pytest.raises(ValueError, match=r"layer\.head"):
         parse_heads("2-5", "encoder_self")
+
+
+def test_the_shipped_transformer_switches_heads_off_and_its_translation_changes():
+    model = attnviz.load("transformer-en-es")
+    text = "The red car is very fast."
+    plain = attnviz.run(model, text)
+    unchanged = attnviz.run(model, text, ablate=())
+    np.testing.assert_array_equal(plain.maps["cross"].weights, unchanged.maps["cross"].weights)
+    every_cross_head = [("cross", layer, head) for layer in range(3) for head in range(4)]
+    blind = attnviz.run(model, text, ablate=every_cross_head)
+    assert blind.output_text != plain.output_text  # the decoder no longer sees the source
+    assert attnviz.run(model, text).output_text == plain.output_text  # the shared model is intact
