@@ -29,6 +29,7 @@ from attnviz.training.live import (
     date_problem,
 )
 from attnviz.ui.navigation import require_navigation
+from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
 from attnviz.ui.url import page_params, read_choice, write_params
 from attnviz.ui.widgets import show_notices
 
@@ -210,11 +211,13 @@ def classroom_page() -> None:
 
     require_navigation()
     configure_torch()
+    presentation_toggle()
     st.title("Classroom")
     st.caption(
         "Train the date model (“27 Nov 2026” → “2026-11-27”) from scratch and watch its "
         "attention go from a uniform smear to a clean alignment."
     )
+    copy_link_button()
     read_url_once()
     show_notices(st.session_state.pop(state("notices"), []))
     training, lesson_column = st.columns([3, 2], gap="large")
@@ -237,7 +240,8 @@ def classroom_page() -> None:
     seconds = st.session_state[state("seconds")]
     write_params(
         {"text": st.session_state[state("date")]}
-        | ({"seconds": seconds} if seconds != DEFAULT_SECONDS else {}),
+        | ({"seconds": seconds} if seconds != DEFAULT_SECONDS else {})
+        | presentation_params(),
         KEY,
     )
 
