@@ -38,13 +38,19 @@ def get_model(name: str) -> AttentionModel:
     return attnviz.load(name)
 
 
-@st.cache_resource(max_entries=MAX_CACHED_RUNS, show_spinner="Running the model…")
 def get_run(name: str, text: str, beam: int = 1, ablate: tuple = (), hypothesis: int = 0) -> Run:
     """The shared, immutable Run of one model on one text.
 
     ablate: (kind, layer, head) triples switched off for this run only; hypothesis: which of
     beam search's hypotheses a translator shows (0 is the best).
     """
+    # Streamlit keys its cache on the arguments as passed, so get_run(m, t) and
+    # get_run(m, t, 1) would be two entries and two model runs: always pass all of them.
+    return _cached_run(name, text, int(beam), tuple(ablate), int(hypothesis))
+
+
+@st.cache_resource(max_entries=MAX_CACHED_RUNS, show_spinner="Running the model…")
+def _cached_run(name: str, text: str, beam: int, ablate: tuple, hypothesis: int) -> Run:
     options: dict = {"beam": beam}
     if ablate:
         options["ablate"] = ablate
