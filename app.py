@@ -1,7 +1,11 @@
-"""attnviz: the Streamlit entry point. Page config and navigation, nothing else."""
+"""attnviz: the Streamlit entry point. Page config and navigation, nothing else (and one
+Streamlit memory fix, see `attnviz/ui/stale_widgets.py`)."""
 
 import streamlit as st
 
+from attnviz.ui import stale_widgets
+
+stale_widgets.install()
 st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
 pages = [
     st.Page("pages/home.py", title="Start", icon=":material/home:", default=True),
