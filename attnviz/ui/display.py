@@ -1,5 +1,6 @@
 """The maps a view shows: one kind of a cached Run, optionally without special tokens or with
-word pieces merged. Cached per (model, text, kind, options) and shared, like Runs."""
+word pieces merged; the transformed ones are cached per (model, text, kind, options) and
+shared, like Runs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from attnviz.analysis import attention_flow, hide_special_tokens, merge_word_pieces
-from attnviz.ui.cache import get_run
+from attnviz.ui.cache import SharedLRU, get_run
 
 HIDE_NOTE = "Special tokens are hidden and every row is renormalised to sum to 1."
 MERGE_NOTE = (
@@ -38,9 +39,26 @@ class DisplayMaps:
         return int(self.weights.shape[1])
 
 
-@st.cache_resource(max_entries=12, show_spinner=False)
+TRANSFORMED: SharedLRU[DisplayMaps] = SharedLRU(
+    16,
+    256 * 2**20,
+    lambda maps: maps.weights.nbytes + (0 if maps.visible is None else maps.visible.nbytes),
+)
+
+
 def display_maps(model: str, text: str, kind: str, hide: bool, merge: bool) -> DisplayMaps:
-    """One kind of the run of `model` on `text`, transformed as the options ask."""
+    """One kind of the run of `model` on `text`, transformed as the options ask.
+
+    Untransformed maps are views of the cached run, made afresh (nothing to keep); hidden or
+    merged maps are new arrays, kept in their own byte-bounded cache.
+    """
+    if not (hide or merge):
+        return _display_maps(model, text, kind, hide, merge)
+    key = (model, text, kind, hide, merge)
+    return TRANSFORMED.get(key, lambda: _display_maps(*key))
+
+
+def _display_maps(model: str, text: str, kind: str, hide: bool, merge: bool) -> DisplayMaps:
     run = get_run(model, text)
     maps = run.maps[kind]
     weights, query, key, visible = maps.weights, maps.query_tokens, maps.key_tokens, maps.visible
