@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 
 import streamlit as st
@@ -151,7 +152,7 @@ def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colou
             colouring,
             pick_head_in_layer,
             state("grid"),
-            get_run(choice.model, choice.text),
+            functools.partial(get_run, choice.model, choice.text),
         )
     elif view == "overview":
         views.show_overview(

@@ -70,11 +70,11 @@ def show_head(
     colouring: Colouring,
     on_pick_head: Callable[[], None],
     grid_key: str,
-    run: Run | None = None,
+    run: Callable[[], Run] | None = None,
 ) -> None:
     """The chosen head's heatmap beside the layer's small multiples (below, when presenting).
 
-    run: offered for download as JSON and NPZ beside the figure.
+    run: fetches the run offered for download as JSON and NPZ beside the figure.
     """
     st.caption("Rows are query tokens, columns are key tokens: each row sums to 1.")
     main, side = (st.container(), st.container()) if is_presenting() else st.columns([3, 2])

@@ -63,7 +63,8 @@ def show_alignment(
     title = f"{run.model}: which source tokens each output token attended to"
     figure = alignment_heatmap(weights, run.target_tokens, run.source_tokens, title, step)
     matrix = (weights, run.target_tokens, run.source_tokens)
-    download = Download(file_stem(run.model, "alignment"), matrix, run)
+    # A translator's run is a few kilobytes: the menu may hold it.
+    download = Download(file_stem(run.model, "alignment"), matrix, lambda: run)
     show_chart(figure, key, on_select=on_pick, download=download)
 
 

@@ -92,11 +92,21 @@ def show_chart(
 
 @dataclasses.dataclass(frozen=True)
 class Download:
-    """What a figure's download menu offers besides the figure itself."""
+    """What a figure's download menu offers besides the figure itself.
+
+    A session keeps its menu until its next rerun, so the menu must not keep a cached run
+    alive: `run` is a function that fetches the run when JSON or NPZ is pressed, and a
+    `matrix` that is a view into a larger array (one head of a run) is copied.
+    """
 
     stem: str  # file name without extension
     matrix: tuple[np.ndarray, Sequence[str], Sequence[str]] | None = None  # [query, key], tokens
-    run: Run | None = None  # the whole run, as JSON and NPZ
+    run: Callable[[], Run] | None = None  # the whole run, as JSON and NPZ
+
+    def __post_init__(self) -> None:
+        if self.matrix is not None and self.matrix[0].base is not None:
+            weights, query, key = self.matrix
+            object.__setattr__(self, "matrix", (np.array(weights), query, key))
 
 
 def file_stem(*parts: object) -> str:
@@ -136,9 +146,9 @@ def download_menu(figure: go.Figure, key: str, download: Download) -> None:
     if download.matrix is not None:
         items.append(("CSV", lambda: export.matrix_csv(*download.matrix), "csv", "text/csv"))
     if download.run is not None:
-        run = download.run
-        items.append(("JSON", lambda: export.run_json(run), "json", "application/json"))
-        items.append(("NPZ", lambda: export.run_npz(run), "npz", "application/octet-stream"))
+        fetch = download.run
+        items.append(("JSON", lambda: export.run_json(fetch()), "json", "application/json"))
+        items.append(("NPZ", lambda: export.run_npz(fetch()), "npz", "application/octet-stream"))
     with st.popover("Download", icon=":material/download:"):
         for label, make, extension, mime in items:
             st.download_button(

@@ -33,3 +33,8 @@ def test_the_head_view_downloads_a_png_and_the_csv_of_what_is_shown(server_url, 
     matrix = np.array([[float(value) for value in row[1:]] for row in rows[1:]], np.float32)
     np.testing.assert_array_equal(matrix, weights[1, 2])
     assert tokens_of(read_figure(page)["x"]) == tokens
+    page.keyboard.press("Escape")
+    # The run is fetched when the button is pressed (the menu holds no run): all 72 heads.
+    archive = np.load(io.BytesIO(download(page, "NPZ:")), allow_pickle=False)
+    assert str(archive["model"]) == "minilm-l6" and str(archive["text"]) == TEXT
+    np.testing.assert_array_equal(archive["encoder_self.weights"], weights)
