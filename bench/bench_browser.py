@@ -26,7 +26,7 @@ from _common import (
     CHROMIUM,
     CHROMIUM_ARGS,
     IDLE,
-    NO_POST_SCRIPT_GC,
+    POST_SCRIPT_GC,
     read_script_times,
     rss_mb,
     server_errors,
@@ -116,16 +116,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="sentences per size")
     parser.add_argument(
-        "--no-post-script-gc",
+        "--post-script-gc",
         action="store_true",
-        help=f"start the server with {NO_POST_SCRIPT_GC} (Streamlit's default is true)",
+        help=f"start the server with {POST_SCRIPT_GC}, Streamlit's default (ours is false)",
     )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="attnviz-bench-"))
     log, script_times = folder / "streamlit.log", folder / "script_times.txt"
-    options = [NO_POST_SCRIPT_GC] if args.no_post_script_gc else []
+    options = [POST_SCRIPT_GC] if args.post_script_gc else []
     server, url = start_server(log, script_times=script_times, options=options)
     try:
         with sync_playwright() as playwright:

@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
     LOOPBACK,
+    POST_SCRIPT_GC,
     percentile,
     read_script_times,
     rss_mb,
@@ -112,9 +113,10 @@ def read_answer(messages: list) -> Page:
 class Student:
     """One browser tab's worth of protocol: a WebSocket, the widget values it has set."""
 
-    def __init__(self, url: str, number: int) -> None:
+    def __init__(self, url: str, number: int, lengths: tuple[int, int]) -> None:
         self.url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.number = number
+        self.lengths = lengths  # tokens of a sentence, smallest and largest
         self.chooser = random.Random(number)
         self.widgets: dict[str, object] = {}  # widget key -> value this student set
         self.page: Page | None = None
@@ -160,7 +162,7 @@ class Student:
 
     async def open(self) -> list[str]:
         await self.connect()
-        text = text_of_tokens(self.chooser.randint(8, 40), seed=self.number)
+        text = text_of_tokens(self.chooser.randint(*self.lengths), seed=self.number)
         page = await self.rerun(urlencode({"text": text}), page_name="heads")
         check(page, tokens_of(text), 0, 0)
         return tokens_of(text)
@@ -169,7 +171,7 @@ class Student:
         """One interaction; returns the tokens now shown."""
         if action == "sentence":
             seed = 100_000 + self.number * 1000 + serial
-            text = text_of_tokens(self.chooser.randint(8, 40), seed)
+            text = text_of_tokens(self.chooser.randint(*self.lengths), seed)
             self.widgets["heads.text"] = text
             tokens = tokens_of(text)
         elif action == "layer":
@@ -204,6 +206,7 @@ class Class:
     minutes: float
     pause: tuple[float, float]  # seconds a student waits between actions (uniform)
     sessions: int
+    lengths: tuple[int, int] = (8, 40)  # tokens of each sentence typed (uniform)
     started: int = 0
     deadline: float = 0.0
     go: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
@@ -235,7 +238,7 @@ async def timed(action: str, number: int, work) -> tuple[Interaction, object]:
 
 async def student(url: str, number: int, school: Class) -> None:
     """One session: open /heads, then a new sentence every third action, else another head."""
-    pupil = Student(url, number)
+    pupil = Student(url, number, school.lengths)
     opening, tokens = await timed("open", number, pupil.open())
     school.opened.append(opening)
     await school.go.wait()
@@ -329,24 +332,27 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0, help="hard stop for the actions")
     parser.add_argument("--pause-min", type=float, default=1.0, help="seconds between actions")
     parser.add_argument("--pause-max", type=float, default=3.0)
+    parser.add_argument("--min-tokens", type=int, default=8, help="of each sentence typed")
+    parser.add_argument("--max-tokens", type=int, default=40, help="up to MiniLM's 512")
     parser.add_argument(
         "--baseline", type=int, default=30, help="interactions of one session alone first (0: skip)"
     )
     parser.add_argument(
-        "--streamlit-option",
-        action="append",
-        default=[],
-        help="extra server flag, e.g. --runner.postScriptGC=true to measure Streamlit's default",
+        "--post-script-gc",
+        action="store_true",
+        help=f"start the server with {POST_SCRIPT_GC}, Streamlit's default (ours is false)",
     )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="attnviz-load-"))
     log, script_times = folder / "streamlit.log", folder / "script_times.txt"
-    server, url = start_server(log, script_times=script_times, options=args.streamlit_option)
+    options = [POST_SCRIPT_GC] if args.post_script_gc else []
+    server, url = start_server(log, script_times=script_times, options=options)
     assert url.startswith(f"http://{LOOPBACK}:"), url
-    print(f"server {url} (pid {server.pid}) {' '.join(args.streamlit_option)}, {time.ctime()}")
-    pause = (args.pause_min, args.pause_max)
-    phases = [("one session alone (baseline)", Class(args.baseline, 5, pause, 1), 10_000)]
-    phases.append(("the class", Class(args.interactions, args.minutes, pause, args.sessions), 0))
+    print(f"server {url} (pid {server.pid}) {' '.join(options)}, {time.ctime()}")
+    pause, lengths = (args.pause_min, args.pause_max), (args.min_tokens, args.max_tokens)
+    alone = Class(args.baseline, 5, pause, 1, lengths)
+    together = Class(args.interactions, args.minutes, pause, args.sessions, lengths)
+    phases = [("one session alone (baseline)", alone, 10_000), ("the class", together, 0)]
     errors = 0
     try:
         for name, school, first in phases:
