@@ -58,3 +58,15 @@ def test_installed_the_records_stay_flat(unpatched):
     app.text_area(key="heads.text").set_value("a dog ran past").run()
     assert not app.exception
     assert records(app) == seen[0]
+
+
+def test_a_failing_clean_up_never_breaks_the_page(unpatched, monkeypatch):
+    def broken(state, drawn):
+        raise AttributeError("a Streamlit release renamed something")
+
+    assert stale_widgets.install()
+    monkeypatch.setattr(stale_widgets, "forget_superseded", broken)
+    app = open_page("heads", text="the cat sat on the mat")
+    widget(app.selectbox, "Head").set_value(3).run()
+    assert not app.exception
+    assert widget(app.selectbox, "Head").value == 3
