@@ -11,8 +11,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from argparse import ArgumentParser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -156,6 +158,28 @@ def start_server(
             time.sleep(0.3)
     stop_server(process)
     raise RuntimeError(f"streamlit did not start within {timeout:.0f} s; see {log_path}")
+
+
+def add_post_script_gc_option(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--post-script-gc",
+        action="store_true",
+        help=f"start the server with {POST_SCRIPT_GC}, Streamlit's default (ours is false)",
+    )
+
+
+def start_logged_server(
+    prefix: str, post_script_gc: bool
+) -> tuple[subprocess.Popen, str, Path, Path]:
+    """A loopback server whose log and script times go to a new temporary folder.
+
+    Returns the process, its base URL, the log and the script-times file.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    log, script_times = folder / "streamlit.log", folder / "script_times.txt"
+    options = [POST_SCRIPT_GC] if post_script_gc else []
+    server, url = start_server(log, script_times=script_times, options=options)
+    return server, url, log, script_times
 
 
 def stop_server(process: subprocess.Popen) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,10 +26,11 @@ from _common import (
     CHROMIUM_ARGS,
     IDLE,
     POST_SCRIPT_GC,
+    add_post_script_gc_option,
     read_script_times,
     rss_mb,
     server_errors,
-    start_server,
+    start_logged_server,
     stop_server,
     text_of_tokens,
     tokens_of,
@@ -115,24 +115,18 @@ def check_page_round_trip(page, url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="sentences per size")
-    parser.add_argument(
-        "--post-script-gc",
-        action="store_true",
-        help=f"start the server with {POST_SCRIPT_GC}, Streamlit's default (ours is false)",
-    )
+    add_post_script_gc_option(parser)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    folder = Path(tempfile.mkdtemp(prefix="attnviz-bench-"))
-    log, script_times = folder / "streamlit.log", folder / "script_times.txt"
-    options = [POST_SCRIPT_GC] if args.post_script_gc else []
-    server, url = start_server(log, script_times=script_times, options=options)
+    server, url, log, script_times = start_logged_server("attnviz-bench-", args.post_script_gc)
+    options = POST_SCRIPT_GC if args.post_script_gc else ""
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
-            print(f"server {url} {' '.join(options)}, Chromium {browser.version}, {time.ctime()}")
+            print(f"server {url} {options}, Chromium {browser.version}, {time.ctime()}")
             bench_submit(page, url, args.repeats, script_times)
             check_page_round_trip(page, url)
             print(f"server RSS at the end: {rss_mb(server.pid):.0f} MB")

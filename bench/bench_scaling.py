@@ -223,7 +223,7 @@ def bench_interactions() -> None:
     # expected here. A filter, because Streamlit resets its loggers' levels.
     context_logger = "streamlit.runtime.scriptrunner_utils.script_run_context"
     logging.getLogger(context_logger).addFilter(lambda record: False)
-    print("(AppTest skips the gc.collect(2) a real server runs after each script run)")
+    print("(AppTest never runs Streamlit's post-run gc.collect(2); our server config skips it)")
     print("\n## Interaction latency, server side (AppTest on app.py), medians")
     for n_tokens, repeats in ((16, 20), (512, 8)):
         layer_head = bench_layer_head(n_tokens, repeats)

@@ -31,7 +31,6 @@ import dataclasses
 import json
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -41,11 +40,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     LOOPBACK,
     POST_SCRIPT_GC,
+    add_post_script_gc_option,
     percentile,
     read_script_times,
     rss_mb,
     server_errors,
-    start_server,
+    start_logged_server,
     stop_server,
     text_of_tokens,
     tokens_of,
@@ -256,7 +256,7 @@ async def student(url: str, number: int, school: Class) -> None:
 async def sample_memory(pid: int, school: Class) -> None:
     """RSS with every session open, then after each quarter of the interaction budget."""
     school.memory.append((0, rss_mb(pid)))
-    quarters = [school.limit * q // 4 for q in (1, 2, 3)]
+    quarters = sorted({school.limit * q // 4 for q in (1, 2, 3)} - {0})
     while not (school.go.is_set() and time.monotonic() >= school.deadline):
         if quarters and len(school.done) >= quarters[0]:
             school.memory.append((len(school.done), rss_mb(pid)))
@@ -337,18 +337,12 @@ def main() -> int:
     parser.add_argument(
         "--baseline", type=int, default=30, help="interactions of one session alone first (0: skip)"
     )
-    parser.add_argument(
-        "--post-script-gc",
-        action="store_true",
-        help=f"start the server with {POST_SCRIPT_GC}, Streamlit's default (ours is false)",
-    )
+    add_post_script_gc_option(parser)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="attnviz-load-"))
-    log, script_times = folder / "streamlit.log", folder / "script_times.txt"
-    options = [POST_SCRIPT_GC] if args.post_script_gc else []
-    server, url = start_server(log, script_times=script_times, options=options)
+    server, url, log, script_times = start_logged_server("attnviz-load-", args.post_script_gc)
+    options = POST_SCRIPT_GC if args.post_script_gc else ""
     assert url.startswith(f"http://{LOOPBACK}:"), url
-    print(f"server {url} (pid {server.pid}) {' '.join(options)}, {time.ctime()}")
+    print(f"server {url} (pid {server.pid}) {options}, {time.ctime()}")
     pause, lengths = (args.pause_min, args.pause_max), (args.min_tokens, args.max_tokens)
     alone = Class(args.baseline, 5, pause, 1, lengths)
     together = Class(args.interactions, args.minutes, pause, args.sessions, lengths)

@@ -98,12 +98,14 @@ class SharedLRU(Generic[V]):
             self._bytes = 0
 
 
+def maps_nbytes(maps) -> int:
+    """Bytes of the weights and mask of attention maps (a run's kind, or maps on display)."""
+    return maps.weights.nbytes + (0 if maps.visible is None else maps.visible.nbytes)
+
+
 def run_nbytes(run: Run) -> int:
     """Bytes of a run's arrays (weights and masks of every kind)."""
-    return sum(
-        maps.weights.nbytes + (0 if maps.visible is None else maps.visible.nbytes)
-        for maps in run.maps.values()
-    )
+    return sum(maps_nbytes(maps) for maps in run.maps.values())
 
 
 def spinner(text: str):

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from attnviz.analysis import attention_flow, hide_special_tokens, merge_word_pieces
-from attnviz.ui.cache import SharedLRU, get_run
+from attnviz.ui.cache import SharedLRU, get_run, maps_nbytes
 
 HIDE_NOTE = "Special tokens are hidden and every row is renormalised to sum to 1."
 MERGE_NOTE = (
@@ -39,11 +39,7 @@ class DisplayMaps:
         return int(self.weights.shape[1])
 
 
-TRANSFORMED: SharedLRU[DisplayMaps] = SharedLRU(
-    16,
-    256 * 2**20,
-    lambda maps: maps.weights.nbytes + (0 if maps.visible is None else maps.visible.nbytes),
-)
+TRANSFORMED: SharedLRU[DisplayMaps] = SharedLRU(16, 256 * 2**20, maps_nbytes)
 
 
 def display_maps(model: str, text: str, kind: str, hide: bool, merge: bool) -> DisplayMaps:
