@@ -392,7 +392,7 @@ class RNNModel:
                     torch.tensor([len(source_ids)]),
                     forced_inputs(target_ids),
                 )
-        target_tokens = [self.target_tokenizer.id_to_token(i) for i in target_ids]
+        target_tokens = self.target_tokenizer.tokens_of(target_ids)
         cross = AttentionMaps(
             "cross",
             to_numpy(forced["weights"][0])[None, None],  # [layer=1, head=1, target, source]

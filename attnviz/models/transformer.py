@@ -390,7 +390,7 @@ class TransformerModel:
                 torch.tensor([len(source_ids)]),
                 forced_inputs(target_ids),
             )
-        target_tokens = [self.target_tokenizer.id_to_token(i) for i in target_ids]
+        target_tokens = self.target_tokenizer.tokens_of(target_ids)
         decoder_inputs = ["[BOS]", *target_tokens[:-1]]  # what each step read: the keys
         steps = len(target_ids)
         maps = {
