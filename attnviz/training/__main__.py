@@ -3,8 +3,10 @@
 data: build the English-Spanish corpus in data/corpus/ (Apertium; see CORPUS.md).
 train: train a model and ship its weights to attnviz/weights/NAME/; a log of loss and
     validation figures goes to data/logs/NAME.log.
-evaluate: score the shipped weights on the test split; the figures go to
-    attnviz/weights/NAME/evaluation.json.
+evaluate: score the shipped weights on the test split and, for the translators, on the
+    held-out sets (everyday sentences with our references, names and numbers, long sentences);
+    the figures go to attnviz/weights/NAME/evaluation.json, and a table of every model asked
+    for (with Apertium's own figures when it is installed) to the standard output.
 """
 
 from __future__ import annotations
@@ -98,19 +100,50 @@ def train(name: str, minutes: float | None, resume: bool) -> None:
     print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume)))
 
 
-def evaluate(name: str) -> None:
+def evaluate(name: str) -> dict:
     if name == DATES:
         result = evaluate_dates()
     else:
+        from attnviz.training.heldout_eval import translator_figures
         from attnviz.training.train_mt import evaluate_mt
 
-        result = evaluate_mt(name)
+        result = {**evaluate_mt(name), **translator_figures(name)}
     from attnviz.models.seq2seq import WEIGHTS_DIR
 
     (WEIGHTS_DIR / name / "evaluation.json").write_text(
         json.dumps(result, indent=2) + "\n", encoding="utf-8"
     )
     print(json.dumps(result))
+    return result
+
+
+TABLE_COLUMNS = (
+    ("chrf", "test chrF"),
+    ("everyday_chrf", "everyday chrF"),
+    ("names_numbers_chrf", "names/numbers chrF"),
+    ("names_numbers_copied", "copied"),
+    ("long_chrf_vs_apertium", "long chrF vs Apertium"),
+)
+
+
+def print_table(results: list[dict]) -> None:
+    """The translators' figures side by side (Apertium's too, when it is installed)."""
+    from attnviz.training.heldout_eval import apertium_figures
+
+    rows = [r for r in results if "everyday_chrf" in r]
+    if not rows:
+        return
+    teacher = apertium_figures()
+    if teacher:
+        rows.append(teacher)
+    print("| model | " + " | ".join(title for _, title in TABLE_COLUMNS) + " |")
+    print("|---" * (len(TABLE_COLUMNS) + 1) + "|")
+    for row in rows:
+        cells = [
+            f"{row[key]:.1%}" if key == "names_numbers_copied" else str(row.get(key, "-"))
+            for key, _ in TABLE_COLUMNS
+        ]
+        print(f"| {row['model']} | " + " | ".join(cells) + " |")
 
 
 def build_data(seed: int) -> None:
@@ -141,11 +174,13 @@ def main(argv: list[str] | None = None) -> int:
         build_data(args.seed)
         return 0
     names = (DATES, *EN_ES) if args.name == "all" else (args.name,)
+    results = []
     for name in names:
         if args.command == "train":
             train(name, args.minutes, args.resume)
         else:
-            evaluate(name)
+            results.append(evaluate(name))
+    print_table(results)
     return 0
 
 

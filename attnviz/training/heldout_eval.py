@@ -1,0 +1,65 @@
+"""The translators on sentences they never saw: the held-out sets of `heldout.py`.
+
+For each translator: chrF on the everyday set against our own references, on the names and
+numbers set, the share of names and numbers copied exactly, and chrF on long sentences against
+Apertium. The same figures for Apertium itself, the teacher, when it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+from attnviz.training.heldout import HeldOutPair, read_set
+from attnviz.training.train_mt import RECIPES, chrf, load_shipped, translate_texts
+
+
+def copied_share(outputs: Sequence[str], pairs: Sequence[HeldOutPair]) -> float:
+    """The share of required names and numbers that appear, whole, in the outputs."""
+    wanted = found = 0
+    for output, pair in zip(outputs, pairs, strict=True):
+        for required in pair.required:
+            wanted += 1
+            found += bool(re.search(rf"(?<!\w){re.escape(required)}(?!\w)", output))
+    return found / wanted if wanted else 1.0
+
+
+def figures(translate: Any) -> dict[str, Any]:
+    """Held-out figures of one translator, given as a function from texts to translations."""
+    results: dict[str, Any] = {}
+    everyday, names, long = (read_set(n) for n in ("everyday", "names_numbers", "long"))
+    outputs = translate([p.english for p in everyday + names + long])
+    everyday_out = outputs[: len(everyday)]
+    names_out = outputs[len(everyday) : len(everyday) + len(names)]
+    long_out = outputs[len(everyday) + len(names) :]
+    results["everyday_chrf"] = round(chrf(everyday_out, [p.spanish for p in everyday]), 2)
+    results["names_numbers_chrf"] = round(chrf(names_out, [p.spanish for p in names]), 2)
+    results["names_numbers_copied"] = round(copied_share(names_out, names), 4)
+    results["long_chrf_vs_apertium"] = round(chrf(long_out, [p.spanish for p in long]), 2)
+    results["sentences"] = {
+        "everyday": len(everyday),
+        "names_numbers": len(names),
+        "long": len(long),
+    }
+    return results
+
+
+def translator_figures(name: str) -> dict[str, Any]:
+    """Held-out figures of the shipped translator `name`."""
+    model = load_shipped(name)
+    family = RECIPES[name].family
+    return {"model": name, **figures(lambda texts: translate_texts(model, family, texts))}
+
+
+def apertium_figures() -> dict[str, Any] | None:
+    """The same figures for Apertium (`apertium eng-spa`), or None when it is not installed."""
+    if shutil.which("apertium") is None:
+        return None
+    from attnviz.training.corpus import translate_all
+
+    def translate(texts: list[str]) -> list[str]:
+        return [" ".join(re.sub(r"[*#@]", "", t).split()) for t in translate_all("eng-spa", texts)]
+
+    return {"model": "apertium", **figures(translate)}
