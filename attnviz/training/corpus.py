@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from attnviz.training import ding, grammar
+from attnviz.training import ding, grammar, heldout, wordnet
 from attnviz.training.lexicon import (
     analyse_lemmas,
     apertium_lines,
@@ -42,8 +42,11 @@ BATCH_LINES = 5000  # lines per apertium process
 ROUND_TRIP_THRESHOLD = 85.0  # lowest RoundTripJudge score kept; see CORPUS.md
 SPLIT_PERCENT = {"test": 2, "valid": 2}  # the rest is train
 UNKNOWN_MARKS = re.compile(r"[*#@]")
-MIN_WORDS, MAX_WORDS = 3, 20
-GENERATED_COUNT = 65_000  # generated before filtering; with Ding this gives ~78k training pairs
+MIN_WORDS, MAX_WORDS = 3, 40
+MAX_SHORT_WORDS = 20  # the short generated sentences, Ding and WordNet; long ones are 20-40
+GENERATED_COUNT = 65_000  # short sentences generated before filtering
+LONG_COUNT = 24_000  # long sentences (20-40 words) generated before filtering
+EVERYDAY_COUNT = 90_000  # pairs of the bilingual everyday grammar (Spanish written by us)
 
 
 @dataclass
@@ -51,8 +54,8 @@ class Pair:
     """One candidate sentence pair on its way through the pipeline."""
 
     english: str
-    source: str  # "generated" or "ding"
-    spanish: str = ""
+    source: str  # "generated", "long", "ding", "wordnet" or "everyday"
+    spanish: str = ""  # filled by Apertium, or given by our own bilingual grammar
     round_trip: str = ""
     score: float = 0.0  # round-trip word match, 0-100 (RoundTripJudge)
     chrf: float = 0.0  # round-trip chrF, 0-100, recorded for comparison only
@@ -191,7 +194,12 @@ def split_of(english: str) -> str:
 
 
 def drop_reason(pair: Pair, threshold: float) -> str | None:
-    """Why a translated pair is dropped, or None to keep it."""
+    """Why a translated pair is dropped, or None to keep it.
+
+    Pairs whose Spanish our own grammar wrote (source "everyday") skip the round trip: it
+    checks Apertium's translations, and Apertium is what those pairs correct."""
+    if pair.source == OWN_SOURCE:
+        return "tab" if "\t" in pair.english + pair.spanish else None
     if UNKNOWN_MARKS.search(pair.spanish):
         return "unknown_word"
     if not pair.spanish or not pair.round_trip:
@@ -203,8 +211,35 @@ def drop_reason(pair: Pair, threshold: float) -> str | None:
     return None
 
 
-def candidate_sentences(seed: int, generated_count: int) -> tuple[list[Pair], dict, dict[str, str]]:
-    """English candidates from both sources (deduplicated), facts, and the lexicon's lemmas."""
+OWN_SOURCE = "everyday"
+
+
+def long_sentences(generator: grammar.SentenceGenerator, count: int) -> list[str]:
+    """Up to `count` distinct generated sentences of 20-40 words."""
+    found: dict[str, None] = {}
+    for _ in tqdm(range(count), desc="long sentences", leave=False, mininterval=2):
+        sentence = generator.long_sentence(MAX_SHORT_WORDS, MAX_WORDS)
+        if sentence is not None:
+            found.setdefault(sentence.text, None)
+    return list(found)
+
+
+def everyday_pairs(count: int, seed: int) -> list[tuple[str, str]]:
+    """Pairs of our bilingual everyday grammar (imported here: it starts Apertium's generator)."""
+    from attnviz.training.everyday import everyday_pairs as generate
+
+    return generate(count, seed)
+
+
+def candidate_sentences(
+    seed: int,
+    generated_count: int,
+    long_count: int = LONG_COUNT,
+    everyday_count: int = EVERYDAY_COUNT,
+) -> tuple[list[Pair], dict, dict[str, str]]:
+    """Candidates from every source (deduplicated), facts, and the lexicon's lemmas.
+
+    Sentences of the held-out evaluation sets are left out (their count is in the facts)."""
     frequencies = ding.word_frequencies()
     lexicon = build_lexicon(frequencies, *ding.verb_frames(), core=grammar.CORE)
     generator = grammar.SentenceGenerator(lexicon, seed)
@@ -217,12 +252,35 @@ def candidate_sentences(seed: int, generated_count: int) -> tuple[list[Pair], di
         leave=False,
         mininterval=2,
     ):
-        if MIN_WORDS <= len(sentence.text.split()) <= MAX_WORDS:
+        if MIN_WORDS <= len(sentence.text.split()) <= MAX_SHORT_WORDS:
             generated.setdefault(sentence.text, None)
-    phrases = ding.ding_phrases(min_words=MIN_WORDS, max_words=MAX_WORDS)
-    pairs = [Pair(text, "generated") for text in generated]
-    pairs += [Pair(text, "ding") for text in phrases if text not in generated]
+    long = long_sentences(generator, long_count)
+    phrases = ding.ding_phrases(min_words=MIN_WORDS, max_words=MAX_SHORT_WORDS)
+    examples = wordnet.example_sentences(min_words=MIN_WORDS, max_words=MAX_WORDS)
+    everyday = everyday_pairs(everyday_count, seed) if everyday_count else []
+    held_out = heldout.english_keys()
+    seen: set[str] = set()
+    pairs: list[Pair] = []
+    skipped = Counter()
+    for source, items in (
+        (OWN_SOURCE, everyday),
+        ("generated", [(text, "") for text in generated]),
+        ("long", [(text, "") for text in long]),
+        ("ding", [(text, "") for text in phrases]),
+        ("wordnet", [(text, "") for text in examples]),
+    ):
+        for english, spanish in items:
+            key = heldout.key(english)
+            if key in held_out:
+                skipped[source] += 1
+            elif key not in seen:
+                seen.add(key)
+                pairs.append(Pair(english, source, spanish))
     facts = {
+        "held_out_skipped": dict(skipped),
+        "long_distinct": len(long),
+        "wordnet_distinct": len(examples),
+        "everyday_distinct": len(everyday),
         "lexicon_lemmas": len(lexicon.lemmas()),
         "lexicon_word_forms": len(lexicon.words()),
         "lexicon_nouns": len(lexicon.nouns),
@@ -236,26 +294,50 @@ def candidate_sentences(seed: int, generated_count: int) -> tuple[list[Pair], di
     return pairs, facts, lexicon.lemma_of_form()
 
 
-def translate_pairs(pairs: list[Pair]) -> None:
-    """Fill in Spanish, the round trip back to English, and the round trip's scores."""
-    spanish = translate_all("eng-spa", [pair.english for pair in pairs])
-    for pair, text in zip(pairs, spanish, strict=True):
-        pair.spanish = text
-    clean = [pair for pair in pairs if pair.spanish and not UNKNOWN_MARKS.search(pair.spanish)]
-    back = translate_all("spa-eng", [pair.spanish for pair in clean], hide_unknown=True)
-    words = {
-        word
-        for pair, text in zip(clean, back, strict=True)
-        for word in tokenize(pair.english) + tokenize(text)
-    }
+Translations = dict[str, tuple[str, str]]  # english -> (spanish, round trip)
+
+
+def read_translations(path: Path) -> Translations:
+    """Apertium's translations kept from an earlier build (`english, spanish, round trip`)."""
+    if not path.exists():
+        return {}
+    cached: Translations = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        english, spanish, back = ([*line.split("\t"), "", ""])[:3]
+        cached[english] = (spanish, back)
+    return cached
+
+
+def translate_pairs(pairs: list[Pair], cached: Translations | None = None) -> Translations:
+    """Fill in Spanish, the round trip back to English, and the round trip's scores, for the
+    pairs whose Spanish is not already given. Apertium is deterministic, so translations in
+    `cached` are reused; returns every translation, for the next build."""
+    cached = dict(cached or {})
+    pairs = [pair for pair in pairs if pair.source != OWN_SOURCE]
+    new = [pair for pair in pairs if pair.english not in cached]
+    spanish = translate_all("eng-spa", [pair.english for pair in new])
+    for pair, text in zip(new, spanish, strict=True):
+        cached[pair.english] = (text, "")
+    clean = [
+        p for p in new if cached[p.english][0] and not UNKNOWN_MARKS.search(cached[p.english][0])
+    ]
+    back = translate_all("spa-eng", [cached[p.english][0] for p in clean], hide_unknown=True)
+    for pair, text in zip(clean, back, strict=True):
+        cached[pair.english] = (cached[pair.english][0], text)
+    for pair in pairs:
+        pair.spanish, pair.round_trip = cached[pair.english]
+    scored = [pair for pair in pairs if pair.round_trip]
+    judge_and_score(scored)
+    return cached
+
+
+def judge_and_score(pairs: list[Pair]) -> None:
+    """Score each pair's round trip with a judge built from the words they use."""
+    words = {word for pair in pairs for word in tokenize(pair.english) + tokenize(pair.round_trip)}
     judge = RoundTripJudge(bilingual_lemmas(), analyse_lemmas(sorted(words)))
-    for pair, text in tqdm(
-        list(zip(clean, back, strict=True)), desc="score", leave=False, mininterval=2
-    ):
-        pair.round_trip = text
-        if text:
-            pair.score = judge.score(pair.english, text)
-            pair.chrf = round_trip_score(pair.english, text)
+    for pair in tqdm(pairs, desc="score", leave=False, mininterval=2):
+        pair.score = judge.score(pair.english, pair.round_trip)
+        pair.chrf = round_trip_score(pair.english, pair.round_trip)
 
 
 def filter_pairs(pairs: list[Pair], threshold: float) -> tuple[list[Pair], list[tuple[Pair, str]]]:
@@ -349,6 +431,8 @@ def build_corpus(
     seed: int = 0,
     generated_count: int = GENERATED_COUNT,
     threshold: float = ROUND_TRIP_THRESHOLD,
+    long_count: int = LONG_COUNT,
+    everyday_count: int = EVERYDAY_COUNT,
 ) -> dict:
     """Build the corpus into out_dir and return its statistics (also saved as stats.json)."""
     if generated_count < 0:
@@ -358,9 +442,13 @@ def build_corpus(
     started = time.monotonic()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pairs, facts, lemma_of_form = candidate_sentences(seed, generated_count)
+    pairs, facts, lemma_of_form = candidate_sentences(
+        seed, generated_count, long_count, everyday_count
+    )
     log.info("%d candidate sentences; translating", len(pairs))
-    translate_pairs(pairs)
+    cache_path = out_dir / "apertium_cache.tsv"
+    translations = translate_pairs(pairs, read_translations(cache_path))
+    write_atomically(cache_path, "".join(f"{e}\t{s}\t{b}\n" for e, (s, b) in translations.items()))
     kept, dropped = filter_pairs(pairs, threshold)
     reasons = Counter(reason for _, reason in dropped)
     for reason, count in reasons.most_common():
@@ -386,6 +474,15 @@ def main() -> None:
         help="how many sentences to generate before filtering",
     )
     parser.add_argument(
+        "--long", type=int, default=LONG_COUNT, help="how many long sentences to generate"
+    )
+    parser.add_argument(
+        "--everyday",
+        type=int,
+        default=EVERYDAY_COUNT,
+        help="how many pairs of the bilingual everyday grammar (0: none)",
+    )
+    parser.add_argument(
         "--threshold",
         type=float,
         default=ROUND_TRIP_THRESHOLD,
@@ -393,7 +490,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    stats = build_corpus(args.out, args.seed, args.generated, args.threshold)
+    stats = build_corpus(
+        args.out, args.seed, args.generated, args.threshold, args.long, args.everyday
+    )
     print(json.dumps({key: stats[key] for key in ("train", "valid", "test", "dropped")}))
 
 

@@ -115,6 +115,8 @@ NAMES = ("John", "Mary", "Peter", "Anna", "David", "Laura", "Paul", "Maria", "Th
 FREQUENCY_ADVERBS = ("always", "never", "often", "sometimes", "usually")
 TIME_ADVERBS = {"present": ("today", "now"), "past": ("yesterday",), "future": ("tomorrow",)}
 TENSES = ("present", "present", "past", "past", "future", "progressive")
+# How long sentences join their clauses (each translates word for word in Apertium).
+CONNECTORS = (", and", ", but", " because", " while", ", so", " and then", " although")
 
 
 @dataclass(frozen=True)
@@ -371,6 +373,19 @@ class SentenceGenerator:
         if self.chance(0.04) and text.endswith("."):  # two clauses joined by "and" / "but"
             self.features.add("coordination")
             text = f"{text[:-1]} {self.choice(('and', 'but'))} {self.statement()}"
+        return Sentence(text[0].upper() + text[1:], frozenset(self.features))
+
+    def long_sentence(self, min_words: int = 20, max_words: int = 40) -> Sentence | None:
+        """Two to four statements joined by connectors, min_words to max_words long, or None
+        when the clauses drawn do not fit."""
+        self.features = {"long", "coordination"}
+        text = self.statement()
+        for _ in range(self.random.randrange(1, 4)):
+            if len(text.split()) >= min_words and self.chance(0.5):
+                break
+            text = f"{text[:-1]}{self.choice(CONNECTORS)} {self.statement()}"
+        if not min_words <= len(text.split()) <= max_words:
+            return None
         return Sentence(text[0].upper() + text[1:], frozenset(self.features))
 
     def sentences(self, count: int) -> Iterator[Sentence]:
