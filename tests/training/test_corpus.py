@@ -160,3 +160,78 @@ def test_build_corpus_rejects_bad_arguments(tmp_path: Path) -> None:
         corpus.build_corpus(tmp_path, threshold=120.0)
     with pytest.raises(ValueError, match="generated_count"):
         corpus.build_corpus(tmp_path, generated_count=-1)
+
+
+def test_long_sentences_have_20_to_40_words_and_mostly_several_clauses() -> None:
+    generator = grammar.SentenceGenerator(tiny_lexicon(), seed=3)
+    found = [s for s in (generator.long_sentence(20, 40) for _ in range(400)) if s is not None]
+    assert len(found) > 50
+    for sentence in found:
+        assert 20 <= len(sentence.text.split()) <= 40
+        assert sentence.text[0].isupper() and sentence.text.endswith(".")
+    joined = [s for s in found if any(c.strip(", ") in s.text for c in grammar.CONNECTORS)]
+    assert len(joined) > 0.8 * len(found)
+
+
+def test_wordnet_examples_become_sentences() -> None:
+    from attnviz.training import wordnet
+
+    assert wordnet.tidy("the wind settled in the West") == "The wind settled in the West."
+    assert wordnet.tidy("Have you memorized your lines?") == "Have you memorized your lines?"
+    assert wordnet.tidy("sth. (informal) / etc") is None
+    assert wordnet.tidy("a -- b") is None
+
+
+def test_wordnet_examples_are_read_from_the_package(tmp_path: Path) -> None:
+    from attnviz.training import wordnet
+
+    for pos in wordnet.PARTS_OF_SPEECH:
+        (tmp_path / f"data.{pos}").write_text(
+            "  1 This software and database is being provided\n"
+            '00001 03 n 01 dog 0 000 | a domestic animal; "the dog barked all night"; '
+            '"dogs bark"\n',
+            encoding="utf-8",
+        )
+    assert wordnet.example_sentences(tmp_path) == ["The dog barked all night."]
+    with pytest.raises(FileNotFoundError, match="wordnet-base"):
+        wordnet.example_sentences(tmp_path / "missing")
+
+
+def test_held_out_sentences_never_become_candidates(monkeypatch) -> None:
+    from attnviz.training import heldout
+
+    held = heldout.read_set("everyday")[0]
+    monkeypatch.setattr(corpus, "build_lexicon", lambda *a, **k: tiny_lexicon())
+    monkeypatch.setattr(corpus.ding, "word_frequencies", lambda: {})
+    monkeypatch.setattr(corpus.ding, "verb_frames", lambda: ({}, {}))
+    monkeypatch.setattr(corpus.ding, "ding_phrases", lambda **k: [held.english.upper(), "A b c."])
+    monkeypatch.setattr(corpus.wordnet, "example_sentences", lambda **k: ["A b c.", "D e f."])
+    monkeypatch.setattr(
+        corpus,
+        "everyday_pairs",
+        lambda count, seed: [(held.english, held.spanish), ("G h i.", "j")],
+    )
+    pairs, facts, _ = corpus.candidate_sentences(0, 50, long_count=10, everyday_count=2)
+    english = [heldout.key(p.english) for p in pairs]
+    assert heldout.key(held.english) not in english
+    assert facts["held_out_skipped"] == {"everyday": 1, "ding": 1}
+    assert len(english) == len(set(english))  # "A b c." once, though two sources had it
+    assert {p.source for p in pairs} >= {"everyday", "generated", "wordnet"}
+    assert next(p for p in pairs if p.english == "G h i.").spanish == "j"
+
+
+def test_own_pairs_skip_the_round_trip_and_cached_translations_are_reused(monkeypatch) -> None:
+    calls = []
+    monkeypatch.setattr(
+        corpus, "translate_all", lambda d, lines, *a, **k: calls.append(lines) or []
+    )
+    monkeypatch.setattr(corpus, "judge_and_score", lambda pairs: None)
+    own = Pair("Open the window, please.", "everyday", "Abre la ventana, por favor.")
+    known = Pair("The red car.", "generated")
+    cached = corpus.translate_pairs(
+        [own, known], {"The red car.": ("El coche rojo.", "The red car.")}
+    )
+    assert calls == [[], []]  # nothing left for Apertium
+    assert known.spanish == "El coche rojo." and own.spanish == "Abre la ventana, por favor."
+    assert corpus.drop_reason(own, 85.0) is None
+    assert cached["The red car."] == ("El coche rojo.", "The red car.")
