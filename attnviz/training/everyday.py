@@ -237,7 +237,9 @@ def _regular(lemma: str, tense: str, key: tuple[str, str] | None) -> str:
     table = {
         "pri": ("o", "as", "a", "amos", "an") if ar else ("o", "es", "e", "emos", "en"),
         "ifi": ("é", "aste", "ó", "amos", "aron") if ar else ("í", "iste", "ió", "imos", "ieron"),
-        "pii": ("aba", "abas", "aba", "ábamos", "aban") if ar else ("ía", "ías", "ía", "íamos", "ían"),
+        "pii": ("aba", "abas", "aba", "ábamos", "aban")
+        if ar
+        else ("ía", "ías", "ía", "íamos", "ían"),
         "prs": ("e", "es", "e", "emos", "en") if ar else ("a", "as", "a", "amos", "an"),
         "cni": ("ía", "ías", "ía", "íamos", "ían"),
     }
@@ -294,10 +296,28 @@ def _verb_query(lemma: str, tense: str, key: tuple[str, str] | None) -> str:
     return f"{lemma}<{tense}><{key[0]}><{key[1]}>"
 
 
-AUX_VERBS = (
-    "estar ser ir poder querer tener necesitar gustar encantar costar creer decir saber "
-    "salir empezar abrir nacer hacer haber llamar"
-).split()
+AUX_VERBS = [
+    "estar",
+    "ser",
+    "ir",
+    "poder",
+    "querer",
+    "tener",
+    "necesitar",
+    "gustar",
+    "encantar",
+    "costar",
+    "creer",
+    "decir",
+    "saber",
+    "salir",
+    "empezar",
+    "abrir",
+    "nacer",
+    "hacer",
+    "haber",
+    "llamar",
+]
 
 
 def _generator_queries(nouns, adjectives, verb_lemmas) -> list[str]:
@@ -447,7 +467,7 @@ def grammar() -> Grammar:
     adjective_rows = _table(lex.ADJECTIVES)
     verb_rows = _table(lex.VERBS)
     noun_queries = []
-    for en, en_pl, es, gender, classes in noun_rows:
+    for _en, en_pl, es, gender, _classes in noun_rows:
         if "/" not in es and en_pl != "-":
             noun_queries.append(f"{es}<n><{'f' if gender == 'fa' else gender}><pl>")
     verb_lemmas = sorted({row[1] for row in verb_rows} | set(AUX_VERBS))
@@ -757,7 +777,7 @@ def es_verb_group(
     aux, main, form = chains[tense]
     words: list[str] = []
     if subj.pronoun:
-        if subj.person == 3 and not subj.plural and not drop_he_she:
+        if subj.person == 3 and not subj.plural and not drop_he_she and subj.es:
             words.append(subj.es)
     else:
         words.append(subj.es)
@@ -840,15 +860,21 @@ class Picker:
         adj = self.adjective_for(noun) if self.chance(adjective) else None
         if not noun.mass and self.chance(number):
             return noun_phrase(noun, adjective=adj, number=self.number())
-        pl = (not noun.mass) and self.chance(plural)
+        pl = (not noun.mass) and "one" not in noun.classes and self.chance(plural)
         if self.chance(bare) and (pl or noun.mass):
             return noun_phrase(noun, "", pl, adj)
         det = self.choice(dets)
         if det == "a" and noun.mass:
             det = "the"
+        if det in ("my", "your", "his", "her", "our", "their") and noun.en in ("man", "woman"):
+            det = self.choice(("the", "that", "this"))
         if det in ("my", "your", "his", "her", "our", "their") and not (
-            noun.human or "thing" in noun.classes or "clothing" in noun.classes
-            or "vehicle" in noun.classes or "pet" in noun.classes or "room" in noun.classes
+            noun.human
+            or "thing" in noun.classes
+            or "clothing" in noun.classes
+            or "vehicle" in noun.classes
+            or "pet" in noun.classes
+            or "room" in noun.classes
         ):
             det = "the"  # fmt: skip
         return noun_phrase(noun, det, pl, adj)
@@ -866,7 +892,11 @@ class Picker:
     def subject(self, pronoun: float = 0.6, animal: bool = False, name: float = 0.15) -> Subject:
         r = self.rng.random()
         if r < pronoun:
-            return self.choice(PRONOUNS)
+            chosen = self.choice(PRONOUNS)
+            if chosen.en in ("he", "she") and self.chance(0.7):
+                # Spanish drops él/ella too, unless for contrast or clarity
+                return Subject(chosen.en, "", 3, False, chosen.gender, True)
+            return chosen
         if r < pronoun + name:
             if self.chance(0.15):
                 (a, ga), (b, gb) = self.name(0.1), self.name(0.1)
@@ -963,7 +993,10 @@ def _clock(p: Picker) -> tuple[str, str]:
     return f"at {hour} o'clock", f"a {es_article} {hour}"
 
 
-def time_adverbial(p: Picker, tense: str) -> tuple[str, str]:
+def time_adverbial(p: Picker, tense: str, simple: bool = False) -> tuple[str, str]:
+    """A time expression that suits the tense; `simple` keeps to words (no years, no clock)."""
+    if simple:
+        return p.choice(FUTURE_TIMES[:8])
     r = p.rng.random()
     if tense in ("past", "pastprog"):
         if r < 0.15:
@@ -1003,14 +1036,32 @@ def time_adverbial(p: Picker, tense: str) -> tuple[str, str]:
     return p.choice(PRESENT_TIMES)
 
 
-def location(p: Picker, kinds=("room", "outdoor", "place")) -> tuple[str, str]:
+INTRANSITIVE_PLACES = {  # where an intransitive verb happens, by noun class
+    "dormir": ("room",),
+    "correr": ("outdoor",),
+    "caminar": ("outdoor",),
+    "nadar": ("water",),
+    "bailar": ("room", "event"),
+    "saltar": ("outdoor",),
+    "descansar": ("room", "outdoor"),
+    "llorar": ("room", "place"),
+    "reír": ("room", "place"),
+    "esperar": ("place",),
+    "trabajar": ("place",),
+}
+CITY_OK = {"bailar", "caminar", "correr", "descansar", "trabajar", "esperar"}
+
+
+def location(p: Picker, kinds=("room", "outdoor", "place"), cities: bool = True) -> tuple[str, str]:
     """'in the kitchen' / 'en la cocina', 'at the bank' / 'en el banco', 'in London'."""
-    if p.chance(0.3):
+    if cities and p.chance(0.3):
         place = p.place()
         return f"in {place.en}", f"en {place.es}"
     noun = p.choice(p.g.nouns_of(*kinds))
     np = noun_phrase(noun, "the")
     prep = "in" if {"room", "outdoor", "water"} & noun.classes else "at"
+    if "event" in noun.classes:
+        prep = "at"
     if noun.en in ("beach", "river", "lake") or "water" in noun.classes:
         prep = "at" if noun.en == "beach" else "in"
     return f"{prep} {np.en}", f"en {np.es}"
@@ -1058,6 +1109,7 @@ class Clause:
     en: str
     es: str
     subject: Subject | None = None
+    tense: str = "pres"  # pres, past, fut ... (what a following "while" clause agrees with)
 
 
 def _join(*parts: str) -> str:
@@ -1092,11 +1144,17 @@ def verb_object(p: Picker, verb: Verb, subj: Subject, clitic_ok: bool = True):
             if verb.es in ("llegar",):
                 prep_en = "in"
             return f"{prep_en} {place.en}", f"{verb.prep_es} {place.es}", ""
-        noun = p.choice([n for n in p.g.nouns_of("place") if "room" not in n.classes or verb.es == "ir"])
+        noun = p.choice(
+            [n for n in p.g.nouns_of("place") if "room" not in n.classes or verb.es == "ir"]
+        )
         if verb.es in ("trabajar",):
             prep_en = "in" if {"outdoor", "room"} & noun.classes else "at"
-        np = noun_phrase(noun, p.choice(["the", "the", "the", "my", "your", "our"])
-                         if noun.en in ("house", "room", "school", "office", "garden") else "the")
+        np = noun_phrase(
+            noun,
+            p.choice(["the", "the", "the", "my", "your", "our"])
+            if noun.en in ("house", "room", "school", "office", "garden")
+            else "the",
+        )
         return f"{prep_en} {np.en}", f"{verb.prep_es} {np.es}", ""
     if "language" in verb.objects and (len(verb.objects) == 1 or p.chance(0.6)):
         en, es = p.choice(LANGUAGES)
@@ -1108,8 +1166,8 @@ def verb_object(p: Picker, verb: Verb, subj: Subject, clitic_ok: bool = True):
         if "clitic" in verb.flags and clitic_ok and not verb.prep_es and p.chance(0.4):
             others = [q for q in PRONOUNS if q.person != subj.person or subj.person == 3]
             other = p.choice(others)
-            if other is subj and subj.person == 3:
-                other = p.choice([q for q in PRONOUNS if q.person == 3 and q is not subj])
+            if other.en == subj.en:
+                other = p.choice([q for q in PRONOUNS if q.person == 3 and q.en != subj.en])
             en_obj, clitic = OBJECT_PRONOUNS[other.en]
             return en_obj, "", clitic
         obj = p.human_object()
@@ -1125,7 +1183,9 @@ def verb_object(p: Picker, verb: Verb, subj: Subject, clitic_ok: bool = True):
 
 def _verbs(p: Picker, animal_subject: bool = False) -> list[Verb] | tuple[Verb, ...]:
     if animal_subject:
-        return p.g.select("animal verbs", lambda: [v for v in p.g.verbs if "subj=animal" in v.flags])
+        return p.g.select(
+            "animal verbs", lambda: [v for v in p.g.verbs if "subj=animal" in v.flags]
+        )
     return p.g.verbs
 
 
@@ -1154,8 +1214,8 @@ def statement(
     if tense in ("can", "want", "have_to", "need", "going") and clitic:
         es = es_verb_group(subj, verb.es, tense, neg, "") + clitic
     en, es = _join(en, en_obj), _join(es, es_obj)
-    if not verb.objects and p.chance(0.5):
-        loc_en, loc_es = location(p)
+    if not verb.objects and verb.es in INTRANSITIVE_PLACES and p.chance(0.5):
+        loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
         en, es = _join(en, loc_en), _join(es, loc_es)
     if p.chance(0.15):
         c_en, c_es = p.choice(COMPANY)
@@ -1171,7 +1231,7 @@ def statement(
             es = f"{t_es} {es}"
         else:
             en, es = _join(en, t_en), _join(es, t_es)
-    return Clause(en, es, subj)
+    return Clause(en, es, subj, tense)
 
 
 def _sentence(en: str, es: str, kind: str = ".") -> tuple[str, str]:
@@ -1187,8 +1247,17 @@ def _copula_subject(p: Picker, human: bool) -> tuple[Subject, Noun | None]:
     if human:
         subj = p.subject(pronoun=0.55, name=0.2)
         return subj, None
-    noun = p.choice(p.g.select("not n.human and n.classes - {'abstract'}", lambda: [n for n in p.g.nouns if not n.human and n.classes - {"abstract"}]))
-    np = p.np([next(iter(noun.classes))], dets=("the", "my", "your", "this", "that", "our"))
+    noun = p.choice(
+        p.g.select(
+            "not n.human and n.classes - {'abstract'}",
+            lambda: [n for n in p.g.nouns if not n.human and n.classes - {"abstract"}],
+        )
+    )
+    np = p.np(
+        [next(iter(sorted(noun.classes)))],
+        dets=("the", "my", "your", "this", "that", "our"),
+        adjective=0,
+    )
     return Subject(np.en, np.es, 3, np.plural, np.gender), np.noun
 
 
@@ -1199,12 +1268,24 @@ def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) ->
     if noun is not None:
         adj = p.adjective_for(noun, attributive=False)
     else:
-        adj = p.choice(p.g.select("'human' in a.classes", lambda: [a for a in p.g.adjectives if "human" in a.classes]))
+        adj = p.choice(
+            p.g.select(
+                "'human' in a.classes", lambda: [a for a in p.g.adjectives if "human" in a.classes]
+            )
+        )
     if adj is None:
         adj = p.g.adjective_by_en["big"]
     neg = p.chance(0.3) if neg is None else neg
     tense = p.choice(["pres", "pres", "pres", "past", "fut"])
-    very = p.chance(0.25) and adj.en not in ("open", "closed", "broken", "married", "lost", "empty", "full")
+    very = p.chance(0.25) and adj.en not in (
+        "open",
+        "closed",
+        "broken",
+        "married",
+        "lost",
+        "empty",
+        "full",
+    )
     es_adj = adj.es(subj.gender, subj.plural)
     lemma = adj.copula
     es_tense = {"pres": "pres", "past": "pii", "fut": "fut"}[tense]
@@ -1220,21 +1301,29 @@ def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) ->
         else:
             en = f"{be}{'n' + chr(39) + 't' if neg else ''} {subj.en} {en_adj}"
         es = es_verb_group(subj, lemma, es_tense, neg, drop_he_she=True)
-        return Clause(en, _join(es, es_adj), subj)
+        return Clause(en, _join(es, es_adj), subj, tense)
     if tense == "fut":
-        be = ("won't" if contract else "will not") if neg else ("'ll" if contract and subj.pronoun else "will")
+        be = (
+            ("won't" if contract else "will not")
+            if neg
+            else ("'ll" if contract and subj.pronoun else "will")
+        )
         en = f"{subj.en}{be} be" if be == "'ll" else f"{subj.en} {be} be"
     else:
         en = _be_statement(subj, neg, contract, past=tense == "past")
     es = es_verb_group(subj, lemma, es_tense, neg)
-    return Clause(_join(en, en_adj), _join(es, es_adj), subj)
+    return Clause(_join(en, en_adj), _join(es, es_adj), subj, tense)
 
 
 def location_clause(p: Picker, neg: bool | None = None, question: bool = False) -> Clause:
     """estar for where things and people are: 'the book is on the table'."""
     neg = p.chance(0.2) if neg is None else neg
     if p.chance(0.5):
-        np = p.np(("small", "thing", "toy", "pet", "clothing"), dets=("the", "my", "your", "his", "her"), adjective=0.25)
+        np = p.np(
+            ("small", "thing", "toy", "pet", "clothing"),
+            dets=("the", "my", "your", "his", "her"),
+            adjective=0.25,
+        )
         subj = Subject(np.en, np.es, 3, np.plural, np.gender)
         where_en, where_es = thing_location(p)
     else:
@@ -1251,7 +1340,7 @@ def location_clause(p: Picker, neg: bool | None = None, question: bool = False) 
         return Clause(en, _join(es, where_es), subj)
     en = _be_statement(subj, neg, p.chance(0.6), past=past)
     es = es_verb_group(subj, "estar", es_tense, neg)
-    return Clause(_join(en, where_en), _join(es, where_es), subj)
+    return Clause(_join(en, where_en), _join(es, where_es), subj, "past" if past else "pres")
 
 
 TENER_STATES = [
@@ -1276,9 +1365,12 @@ def tener_state_clause(p: Picker, question: bool = False) -> Clause:
         be = _be(subj, past)
         neg = neg and be != "am"
         en = f"{be}{'n' + chr(39) + 't' if neg else ''} {subj.en} {en_state}"
-        return Clause(en, _join(es_verb_group(subj, "tener", tense, neg, drop_he_she=True), es_state), subj)
+        return Clause(
+            en, _join(es_verb_group(subj, "tener", tense, neg, drop_he_she=True), es_state), subj
+        )
     en = _be_statement(subj, neg, p.chance(0.6), past=past)
-    return Clause(_join(en, en_state), _join(es_verb_group(subj, "tener", tense, neg), es_state), subj)
+    es = _join(es_verb_group(subj, "tener", tense, neg), es_state)
+    return Clause(_join(en, en_state), es, subj, "past" if past else "pres")
 
 
 def relative_np(p: Picker) -> NP:
@@ -1295,19 +1387,42 @@ def relative_np(p: Picker) -> NP:
             rel_en = f"{en_vp} next door"
             rel_es = f"{es_vp} al lado"
         else:
-            verb = p.choice(p.g.select("v.objects and 'clitic' not in v.flags", lambda: [v for v in p.g.verbs if v.objects and "clitic" not in v.flags]))
+            verb = p.choice(
+                p.g.select(
+                    "v.objects and 'clitic' not in v.flags",
+                    lambda: [v for v in p.g.verbs if v.objects and "clitic" not in v.flags],
+                )
+            )
             tense = p.choice(["pres", "past", "prog"])
             if verb.base.split()[0] in STATIVE or verb.es in SINGLE_TENSE_VERBS:
                 tense = p.choice(["pres", "past"])
             en_obj, es_obj, _ = verb_object(p, verb, subj, clitic_ok=False)
             rel_en = _join(en_statement(subj, verb, tense, False, False).strip(), en_obj)
-            rel_es = _join(es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), False), es_obj)
+            rel_es = _join(
+                es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), False), es_obj
+            )
         who = "who" if p.chance(0.8) else "that"
-        return NP(f"{head.en} {who} {rel_en}", f"{head.es} que {rel_es}", head.gender, head.plural, True, head.noun)
-    verbs = p.g.select("v.transitive and v.objects - {'person', 'language', 'city'}", lambda: [v for v in p.g.verbs if v.transitive and v.objects - {"person", "language", "city"}])
+        return NP(
+            f"{head.en} {who} {rel_en}",
+            f"{head.es} que {rel_es}",
+            head.gender,
+            head.plural,
+            True,
+            head.noun,
+        )
+    verbs = p.g.select(
+        "v.transitive and v.objects - {'person', 'language', 'city'}",
+        lambda: [
+            v for v in p.g.verbs if v.transitive and v.objects - {"person", "language", "city"}
+        ],
+    )
     verb = p.choice(verbs)
-    head = p.np(verb.objects - {"person", "language", "city"}, dets=("the", "the", "that", "this"),
-                adjective=0.2, plural=0.25)
+    head = p.np(
+        verb.objects - {"person", "language", "city"},
+        dets=("the", "the", "that", "this"),
+        adjective=0.2,
+        plural=0.25,
+    )
     inner = p.subject(pronoun=0.6, name=0.2)
     tense = p.choice(["past", "past", "pres", "fut"])
     if tense == "pres" and verb.es in PAST_IMPERFECT:
@@ -1318,7 +1433,14 @@ def relative_np(p: Picker) -> NP:
         t_en, t_es = time_adverbial(p, tense)
         rel_en, rel_es = _join(rel_en, t_en), _join(rel_es, t_es)
     that = p.choice(["that", "that", "which", ""])
-    return NP(_join(head.en, that, rel_en), f"{head.es} que {rel_es}", head.gender, head.plural, False, head.noun)
+    return NP(
+        _join(head.en, that, rel_en),
+        f"{head.es} que {rel_es}",
+        head.gender,
+        head.plural,
+        False,
+        head.noun,
+    )
 
 
 def relative_clause(p: Picker) -> Clause:
@@ -1327,20 +1449,34 @@ def relative_clause(p: Picker) -> Clause:
     if rel.human and p.chance(0.5):
         subj = Subject(rel.en, rel.es, 3, rel.plural, rel.gender)
         if p.chance(0.5):
-            adj = p.choice(p.g.select("'human' in a.classes", lambda: [a for a in p.g.adjectives if "human" in a.classes]))
+            adj = p.choice(
+                p.g.select(
+                    "'human' in a.classes",
+                    lambda: [a for a in p.g.adjectives if "human" in a.classes],
+                )
+            )
             past = p.chance(0.3)
             en = _join(_be_statement(subj, False, False, past=past), adj.en)
-            es = _join(es_verb_group(subj, adj.copula, "pii" if past else "pres", False),
-                       adj.es(subj.gender, subj.plural))
-            return Clause(en, es, subj)
+            es = _join(
+                es_verb_group(subj, adj.copula, "pii" if past else "pres", False),
+                adj.es(subj.gender, subj.plural),
+            )
+            return Clause(en, es, subj, "past" if past else "pres")
         return statement(p, subj=subj, adverbial=0.4, allowed=("pres", "past", "fut"))
     subj = p.subject(pronoun=0.7, name=0.15)
     tense = p.choice(["pres", "past", "past", "fut"])
     if rel.human:
-        verb = p.choice(p.g.select("'clitic' in v.flags and 'person' in v.objects", lambda: [v for v in p.g.verbs if "clitic" in v.flags and "person" in v.objects]))
+        verb = p.choice(
+            p.g.select(
+                "'clitic' in v.flags and 'person' in v.objects",
+                lambda: [v for v in p.g.verbs if "clitic" in v.flags and "person" in v.objects],
+            )
+        )
         obj_es = f"a {rel.es}"
     else:
-        verbs = [v for v in p.g.verbs if v.transitive and rel.noun is not None and v.takes(rel.noun)]
+        verbs = [
+            v for v in p.g.verbs if v.transitive and rel.noun is not None and v.takes(rel.noun)
+        ]
         verb = p.choice(verbs) if verbs else p.g.verbs[0]
         obj_es = rel.es
     if verb.es in SINGLE_TENSE_VERBS and tense == "fut":
@@ -1349,39 +1485,87 @@ def relative_clause(p: Picker) -> Clause:
     contract = p.chance(0.6)
     en = _join(en_statement(subj, verb, tense, neg, contract).strip(), rel.en)
     es = _join(es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), neg), obj_es)
-    return Clause(en, es, subj)
+    return Clause(en, es, subj, tense)
 
 
 def gustar_clause(p: Picker, question: bool = False, neg: bool | None = None) -> Clause:
     """like/love -> gustar/encantar: 'she likes cats' / 'le gustan los gatos'."""
     subj = p.subject(pronoun=0.6, name=0.2)
     neg = p.chance(0.3) if neg is None else neg
-    love = p.chance(0.3)
+    love = p.chance(0.3) and not (neg and p.chance(0.7))  # "I don't love eggs" is rare
     es_verb = "encantar" if love else "gustar"
     en_verb = ("love", "loves", "loved") if love else ("like", "likes", "liked")
     kind = p.rng.random()
     tense = "pres"
     if kind < 0.45:  # generic: "cats" -> "los gatos", "coffee" -> "el café"
-        noun = p.choice(p.g.select("n.classes & {'food', 'drink', 'animal', 'music', 'clothing', 'vehicle', 'readable', 'watchable', 'song', 'event', 'plant'}", lambda: [n for n in p.g.nouns if n.classes & {"food", "drink", "animal", "music", "clothing", "vehicle", "readable", "watchable", "song", "event", "plant"}]))
+        noun = p.choice(
+            p.g.select(
+                "likeable nouns",
+                lambda: [
+                    n
+                    for n in p.g.nouns
+                    if n.classes
+                    & {
+                        "food",
+                        "drink",
+                        "animal",
+                        "music",
+                        "clothing",
+                        "vehicle",
+                        "readable",
+                        "watchable",
+                        "song",
+                        "event",
+                        "plant",
+                    }
+                ],
+            )
+        )
         plural = not noun.mass
         np_generic = noun_phrase(noun, "", plural)
         np_es = noun_phrase(noun, "the", plural)
         stim_en, stim_es, stim_pl = np_generic.en, np_es.es, plural
     elif kind < 0.75:  # specific: "this song", "your new car"
-        np = p.np(("food", "drink", "thing", "clothing", "vehicle", "watchable", "readable", "song", "place", "building"),
-                  dets=("the", "this", "that", "my", "your", "his", "her", "our"), adjective=0.3, plural=0.3)
+        np = p.np(
+            (
+                "food",
+                "drink",
+                "thing",
+                "clothing",
+                "vehicle",
+                "watchable",
+                "readable",
+                "song",
+                "place",
+                "building",
+            ),
+            dets=("the", "this", "that", "my", "your", "his", "her", "our"),
+            adjective=0.3,
+            plural=0.3,
+        )
         stim_en, stim_es, stim_pl = np.en, np.es, np.plural
         tense = p.choice(["pres", "past"])
     else:  # an activity: "swimming" / "to swim" -> "nadar"
-        verb = p.choice(p.g.select("v.es not in SINGLE_TENSE_VERBS and v.es not in ('llegar', 'venir')", lambda: [v for v in p.g.verbs if v.es not in SINGLE_TENSE_VERBS and v.es not in ("llegar", "venir")]))
-        en_obj, es_obj, clitic = verb_object(p, verb, subj, clitic_ok=False)
+        verb = p.choice(
+            p.g.select(
+                "v.es not in SINGLE_TENSE_VERBS and v.es not in ('llegar', 'venir')",
+                lambda: [
+                    v
+                    for v in p.g.verbs
+                    if v.es not in SINGLE_TENSE_VERBS and v.es not in ("llegar", "venir")
+                ],
+            )
+        )
+        en_obj, es_obj, _ = verb_object(p, verb, subj, clitic_ok=False)
         gerund = p.chance(0.6)
         stim_en = _join(verb.ger if gerund else f"to {verb.base}", en_obj)
         stim_es = _join(verb.es, es_obj)
         stim_pl = False
     dative = DATIVE[subj.key]
     m = p.g.morph
-    es_form = m.verb(es_verb, "ifi" if tense == "past" else "pri", ("p3", "pl" if stim_pl else "sg"))
+    es_form = m.verb(
+        es_verb, "ifi" if tense == "past" else "pri", ("p3", "pl" if stim_pl else "sg")
+    )
     lead = "" if subj.pronoun else f"a {subj.es}"
     es = _join(lead, "no" if neg else "", dative, es_form, stim_es)
     if question:
@@ -1393,17 +1577,31 @@ def gustar_clause(p: Picker, question: bool = False, neg: bool | None = None) ->
         aux = aux + "n't" if contract else aux + " not"
         en = _join(subj.en, aux, en_verb[0], stim_en)
     else:
-        form = en_verb[2] if tense == "past" else (en_verb[1] if subj.third_singular else en_verb[0])
+        form = (
+            en_verb[2] if tense == "past" else (en_verb[1] if subj.third_singular else en_verb[0])
+        )
         en = _join(subj.en, form, stim_en)
-    return Clause(en, es, subj)
+    return Clause(en, es, subj, tense)
 
 
 def love_person_clause(p: Picker, question: bool = False) -> Clause:
     """'I love you' -> 'te quiero'; 'she loves her brother' -> 'ella quiere a su hermano'."""
     subj = p.subject(pronoun=0.7, name=0.2)
-    verb = Verb("love", "loves", "loved", "loving", "querer", frozenset({"person"}), "", "", frozenset({"clitic"}))
+    verb = Verb(
+        "love",
+        "loves",
+        "loved",
+        "loving",
+        "querer",
+        frozenset({"person"}),
+        "",
+        "",
+        frozenset({"clitic"}),
+    )
     if p.chance(0.6):
-        others = [q for q in PRONOUNS if q.person != subj.person or (subj.person == 3 and q is not subj)]
+        others = [
+            q for q in PRONOUNS if q.person != subj.person or (subj.person == 3 and q.en != subj.en)
+        ]
         other = p.choice(others)
         en_obj, clitic = OBJECT_PRONOUNS[other.en]
         es_obj = ""
@@ -1445,8 +1643,10 @@ def pat_greeting_name(p: Picker) -> tuple[str, str]:
         en, es = p.choice(_name_frames())
         return en.format(n=name), es.format(n=name)
     if r < 0.75:
-        kin = p.choice([n for n in p.g.nouns if "kin" in n.classes and n.gender == gender]
-                       or [p.g.noun_by_en["friend"]])
+        kin = p.choice(
+            [n for n in p.g.nouns if "kin" in n.classes and n.gender == gender]
+            or [p.g.noun_by_en["friend"]]
+        )
         det = p.choice(["my", "your", "our"])
         np = noun_phrase(kin, det)
         this = "Esta" if kin.gender == "f" else "Este"
@@ -1496,7 +1696,9 @@ def pat_like(p: Picker) -> tuple[str, str]:
     r = p.rng.random()
     if r < 0.2:
         c = love_person_clause(p, question=p.chance(0.2))
-        return _sentence(c.en, c.es, "?" if c.en.split()[0] in ("do", "does", "don't", "doesn't") else ".")
+        return _sentence(
+            c.en, c.es, "?" if c.en.split()[0] in ("do", "does", "don't", "doesn't") else "."
+        )
     if r < 0.35:
         return _would_like(p)
     question = p.chance(0.3)
@@ -1508,16 +1710,38 @@ def _would_like(p: Picker) -> tuple[str, str]:
     please = p.chance(0.5)
     tail_en, tail_es = (", please", ", por favor") if please else ("", "")
     if p.chance(0.5):
-        np = p.np(("food", "drink"), dets=("a", "a", "the", "this"), adjective=0.2, plural=0.1, bare=0.3)
+        noun = p.choice(p.g.nouns_of("food", "drink"))
+        if (
+            noun.mass
+            and "drink" in noun.classes
+            and noun.en not in ("water", "milk")
+            and p.chance(0.6)
+        ):
+            np = noun_phrase(noun, "a")  # a coffee, un café
+        else:
+            np = p.np(
+                ("food", "drink"),
+                dets=("a", "a", "the", "this"),
+                adjective=0.2,
+                plural=0.1,
+                bare=0.3,
+            )
         if p.chance(0.3):
             return f"Would you like {np.en}?", f"¿Quieres {np.es}?"
         i = p.choice(["I would like", "I'd like"])
         return f"{i} {np.en}{tail_en}.", f"Quisiera {np.es}{tail_es}."
-    verb = p.choice(p.g.select("v.es not in SINGLE_TENSE_VERBS", lambda: [v for v in p.g.verbs if v.es not in SINGLE_TENSE_VERBS]))
+    verb = p.choice(
+        p.g.select(
+            "v.es not in SINGLE_TENSE_VERBS",
+            lambda: [v for v in p.g.verbs if v.es not in SINGLE_TENSE_VERBS],
+        )
+    )
     en_obj, es_obj, clitic = verb_object(p, verb, PRONOUNS[0], clitic_ok=True)
     if p.chance(0.3):
-        return (f"Would you like to {_join(verb.base, en_obj)}?",
-                f"¿Te gustaría {_join(verb.es + clitic, es_obj)}?")
+        return (
+            f"Would you like to {_join(verb.base, en_obj)}?",
+            f"¿Te gustaría {_join(verb.es + clitic, es_obj)}?",
+        )
     i = p.choice(["I would like", "I'd like"])
     return f"{i} to {_join(verb.base, en_obj)}.", f"Me gustaría {_join(verb.es + clitic, es_obj)}."
 
@@ -1538,7 +1762,11 @@ def pat_yes_no(p: Picker) -> tuple[str, str]:
         return _sentence(c.en, c.es, "?")
     subj = p.subject(pronoun=0.7, name=0.15, animal=True) if p.chance(0.5) else PRONOUNS[1]
     verb = p.choice(_verbs(p))
-    tense = _pick_tense(p, verb, ("pres", "pres", "past", "past", "fut", "prog", "going", "can", "want", "have_to", "need"))
+    tense = _pick_tense(
+        p,
+        verb,
+        ("pres", "pres", "past", "past", "fut", "prog", "going", "can", "want", "have_to", "need"),
+    )
     neg = p.chance(0.1)
     en_obj, es_obj, clitic = verb_object(p, verb, subj)
     en = _join(en_question(subj, verb, tense, neg), en_obj)
@@ -1554,11 +1782,23 @@ def pat_yes_no(p: Picker) -> tuple[str, str]:
     return _sentence(en, es, "?")
 
 
-def _wh_verb(p: Picker, wh_en: str, wh_es: str, verb: Verb, subj: Subject, tense: str,
-             en_obj: str = "", es_obj: str = "", clitic: str = "", neg: bool = False,
-             adverbial: float = 0.3) -> tuple[str, str]:
+def _wh_verb(
+    p: Picker,
+    wh_en: str,
+    wh_es: str,
+    verb: Verb,
+    subj: Subject,
+    tense: str,
+    en_obj: str = "",
+    es_obj: str = "",
+    clitic: str = "",
+    neg: bool = False,
+    adverbial: float = 0.3,
+) -> tuple[str, str]:
     en = _join(wh_en, en_question(subj, verb, tense, neg), en_obj)
-    inverted = Subject("", "", subj.person, subj.plural, subj.gender, True) if not subj.pronoun else subj
+    inverted = (
+        Subject("", "", subj.person, subj.plural, subj.gender, True) if not subj.pronoun else subj
+    )
     es_t = _spanish_tense(verb.es, tense)
     if tense in ("can", "want", "have_to", "need", "going"):
         es = es_verb_group(inverted, verb.es, es_t, neg, "", drop_he_she=True) + clitic
@@ -1576,7 +1816,11 @@ def pat_wh(p: Picker) -> tuple[str, str]:
     subj = p.subject(pronoun=0.7, name=0.15)
     verbs = {v.es: v for v in p.g.verbs}
     if r < 0.1:  # Where is the train station?
-        np = p.np(("place", "small", "pet", "person", "vehicle"), dets=("the", "my", "your", "his", "her", "our"), adjective=0.1)
+        np = p.np(
+            ("place", "small", "pet", "person", "vehicle"),
+            dets=("the", "my", "your", "his", "her", "our"),
+            adjective=0.1,
+        )
         if np.human is False and "place" in (np.noun.classes if np.noun else ()):
             np = noun_phrase(np.noun, "the")
         be = "are" if np.plural else "is"
@@ -1584,19 +1828,42 @@ def pat_wh(p: Picker) -> tuple[str, str]:
     if r < 0.18:  # Where do you live? Where does your sister work?
         verb = verbs[p.choice(["vivir", "trabajar", "estudiar"])]
         if verb.es == "estudiar":
-            verb = Verb("study", "studies", "studied", "studying", "estudiar", frozenset(), "", "", frozenset())
+            verb = Verb(
+                "study",
+                "studies",
+                "studied",
+                "studying",
+                "estudiar",
+                frozenset(),
+                "",
+                "",
+                frozenset(),
+            )
         return _wh_verb(p, "where", "dónde", verb, subj, p.choice(["pres", "pres", "past"]))
     if r < 0.25:  # Where are you going? Where did you go?
         verb = verbs[p.choice(["ir", "viajar"])]
-        tense = p.choice(["prog", "past", "fut", "going"] if verb.es == "ir" else ["past", "fut", "going"])
+        tense = p.choice(
+            ["prog", "past", "fut", "going"] if verb.es == "ir" else ["past", "fut", "going"]
+        )
         return _wh_verb(p, "where", "adónde", verb, subj, tense)
     if r < 0.4:  # What do you want? What are you reading? What did she buy?
         if p.chance(0.25):
             tense = p.choice(["prog", "past", "fut", "going", "pres", "want"])
             return _wh_verb(p, "what", "qué", DO, subj, tense, adverbial=0.5)
-        verb = p.choice(p.g.select("v.transitive and v.objects - {'person', 'city'} and 'clitic' not in v.flags", lambda: [v for v in p.g.verbs if v.transitive and v.objects - {"person", "city"} and "clitic" not in v.flags]))
-        tense = _pick_tense(p, verb, ("pres", "past", "fut", "prog", "going", "want", "need", "have_to", "can"))
-        return _wh_verb(p, "what", "qué", verb, subj, tense)
+        verb = p.choice(
+            p.g.select(
+                "v.transitive and v.objects - {'person', 'city'} and 'clitic' not in v.flags",
+                lambda: [
+                    v
+                    for v in p.g.verbs
+                    if v.transitive and v.objects - {"person", "city"} and "clitic" not in v.flags
+                ],
+            )
+        )
+        tense = _pick_tense(
+            p, verb, ("pres", "past", "fut", "prog", "going", "want", "need", "have_to", "can")
+        )
+        return _wh_verb(p, "what", _join(verb.prep_es, "qué"), verb, subj, tense)
     if r < 0.5:  # Who ...?
         rr = p.rng.random()
         if rr < 0.35:
@@ -1607,19 +1874,35 @@ def pat_wh(p: Picker) -> tuple[str, str]:
             if plural:
                 return f"Who are {np.en}?", f"¿Quiénes son {np.es}?"
             return f"Who is {np.en}?", f"¿Quién es {np.es}?"
-        if rr < 0.65:  # Who did you call?
-            verb = p.choice(p.g.select("'clitic' in v.flags and 'person' in v.objects", lambda: [v for v in p.g.verbs if "clitic" in v.flags and "person" in v.objects]))
-            tense = _pick_tense(p, verb, ("pres", "past", "fut", "going"))
-            en, es = _wh_verb(p, "who", "a quién", verb, subj, tense)
+        if rr < 0.65:  # Who did you call? Who are you talking to?
+            verb = p.choice(
+                p.g.select(
+                    "who-object verbs",
+                    lambda: [
+                        v
+                        for v in p.g.verbs
+                        if "person" in v.objects and ("clitic" in v.flags or v.prep_es)
+                    ],
+                )
+            )
+            tense = _pick_tense(p, verb, ("pres", "past", "fut", "going", "prog"))
+            en, es = _wh_verb(p, "who", f"{verb.prep_es or 'a'} quién", verb, subj, tense)
             return en, es
-        verb = p.choice(p.g.select("v.es not in SINGLE_TENSE_VERBS", lambda: [v for v in p.g.verbs if v.es not in SINGLE_TENSE_VERBS]))
+        verb = p.choice(
+            p.g.select(
+                "v.es not in SINGLE_TENSE_VERBS",
+                lambda: [v for v in p.g.verbs if v.es not in SINGLE_TENSE_VERBS],
+            )
+        )
         tense = p.choice(["pres", "past", "fut", "prog"])
         if verb.base.split()[0] in STATIVE:
             tense = "past"
         who = Subject("who", "quién", 3, False, "m")
         en_obj, es_obj, clitic = verb_object(p, verb, who)
         en = _join(en_statement(who, verb, tense, False, False), en_obj)
-        es = _join(es_verb_group(who, verb.es, _spanish_tense(verb.es, tense), False, clitic), es_obj)
+        es = _join(
+            es_verb_group(who, verb.es, _spanish_tense(verb.es, tense), False, clitic), es_obj
+        )
         if tense in ("can", "want", "have_to", "need", "going") and clitic:
             es = es_verb_group(who, verb.es, tense, False, "") + clitic
         return _sentence(en, es, "?")
@@ -1629,16 +1912,45 @@ def pat_wh(p: Picker) -> tuple[str, str]:
             if p.chance(0.5):
                 vehicle = p.np(("public",), dets=("the", "the", "our", "your"))
                 leave = verbs["salir"]
-                return _wh_verb(p, "when", "cuándo", leave, Subject(vehicle.en, vehicle.es, 3, vehicle.plural, vehicle.gender), "pres", adverbial=0)
+                return _wh_verb(
+                    p,
+                    "when",
+                    "cuándo",
+                    leave,
+                    Subject(vehicle.en, vehicle.es, 3, vehicle.plural, vehicle.gender),
+                    "pres",
+                    adverbial=0,
+                )
             event = p.np(("event", "watchable"), dets=("the", "your", "our"))
-            start = Verb("start", "starts", "started", "starting", "empezar", frozenset(), "", "", frozenset())
-            return _wh_verb(p, "when", "cuándo", start, Subject(event.en, event.es, 3, event.plural, event.gender), p.choice(["pres", "fut"]), adverbial=0)
+            start = Verb(
+                "start",
+                "starts",
+                "started",
+                "starting",
+                "empezar",
+                frozenset(),
+                "",
+                "",
+                frozenset(),
+            )
+            return _wh_verb(
+                p,
+                "when",
+                "cuándo",
+                start,
+                Subject(event.en, event.es, 3, event.plural, event.gender),
+                p.choice(["pres", "fut"]),
+                adverbial=0,
+            )
         if rr < 0.45:
             event = p.np(("event",), dets=("the", "your", "our", "their"))
             if p.chance(0.3):
                 det = p.choice([("your", "tu"), ("his", "su"), ("her", "su"), ("my", "mi")])
                 return f"When is {det[0]} birthday?", f"¿Cuándo es {det[1]} cumpleaños?"
-            return f"When {'are' if event.plural else 'is'} {event.en}?", f"¿Cuándo {'son' if event.plural else 'es'} {event.es}?"
+            return (
+                f"When {'are' if event.plural else 'is'} {event.en}?",
+                f"¿Cuándo {'son' if event.plural else 'es'} {event.es}?",
+            )
         verb = p.choice(_verbs(p))
         tense = _pick_tense(p, verb, ("pres", "past", "past", "fut", "going"))
         en_obj, es_obj, clitic = verb_object(p, verb, subj)
@@ -1650,38 +1962,111 @@ def pat_wh(p: Picker) -> tuple[str, str]:
         verb = p.choice(_verbs(p))
         tense = _pick_tense(p, verb, ("pres", "past", "past", "fut", "prog", "going"))
         en_obj, es_obj, clitic = verb_object(p, verb, subj)
-        return _wh_verb(p, "why", "por qué", verb, subj, tense, en_obj, es_obj, clitic, neg=p.chance(0.3))
+        return _wh_verb(
+            p, "why", "por qué", verb, subj, tense, en_obj, es_obj, clitic, neg=p.chance(0.3)
+        )
     if r < 0.78:  # How is your mother? How old is your brother?
         np = p.np(("person",), dets=("your", "his", "her", "their", "our"), adjective=0)
         if p.chance(0.5):
             cuantos = "Cuántos años tienen" if np.plural else "Cuántos años tiene"
             return (f"How old {'are' if np.plural else 'is'} {np.en}?", f"¿{cuantos} {np.es}?")
-        return f"How {'are' if np.plural else 'is'} {np.en}?", f"¿Cómo {'están' if np.plural else 'está'} {np.es}?"
+        return (
+            f"How {'are' if np.plural else 'is'} {np.en}?",
+            f"¿Cómo {'están' if np.plural else 'está'} {np.es}?",
+        )
     if r < 0.88:  # How much ...?
         if p.chance(0.6):
-            np = p.np(("thing", "clothing", "vehicle", "food"), dets=("this", "that", "the", "your"), adjective=0.3, plural=0.3)
+            np = p.np(
+                ("thing", "clothing", "vehicle", "food"),
+                dets=("this", "that", "the", "your"),
+                adjective=0.3,
+                plural=0.3,
+            )
             if p.chance(0.3):
-                return f"How much {'are' if np.plural else 'is'} {np.en}?", f"¿Cuánto {'cuestan' if np.plural else 'cuesta'} {np.es}?"
-            return f"How much {'do' if np.plural else 'does'} {np.en} cost?", f"¿Cuánto {'cuestan' if np.plural else 'cuesta'} {np.es}?"
-        noun = p.choice(p.g.select("n.mass and n.classes & {'food', 'drink'}", lambda: [n for n in p.g.nouns if n.mass and n.classes & {"food", "drink"}]) + [p.g.noun_by_en["money"]])
-        verb = verbs["tener"] if noun.en == "money" else p.choice([verbs["comer"], verbs["comprar"]] if "food" in noun.classes else [verbs["beber"], verbs["comprar"]])
+                return (
+                    f"How much {'are' if np.plural else 'is'} {np.en}?",
+                    f"¿Cuánto {'cuestan' if np.plural else 'cuesta'} {np.es}?",
+                )
+            return (
+                f"How much {'do' if np.plural else 'does'} {np.en} cost?",
+                f"¿Cuánto {'cuestan' if np.plural else 'cuesta'} {np.es}?",
+            )
+        noun = p.choice(
+            [
+                *p.g.select(
+                    "mass food and drink",
+                    lambda: [n for n in p.g.nouns if n.mass and n.classes & {"food", "drink"}],
+                ),
+                p.g.noun_by_en["money"],
+            ]
+        )
+        verb = (
+            verbs["tener"]
+            if noun.en == "money"
+            else p.choice(
+                [verbs["comer"], verbs["comprar"]]
+                if "food" in noun.classes
+                else [verbs["beber"], verbs["comprar"]]
+            )
+        )
         cuanto = "cuánta" if noun.gender == "f" else "cuánto"
-        return _wh_verb(p, f"how much {noun.en}", f"{cuanto} {noun.es}", verb, subj, p.choice(["pres", "past", "need"]))
+        return _wh_verb(
+            p,
+            f"how much {noun.en}",
+            f"{cuanto} {noun.es}",
+            verb,
+            subj,
+            p.choice(["pres", "past", "need"]),
+        )
     # How many ...?
     if p.chance(0.3):
-        noun = p.choice(p.g.select("not n.mass and n.classes & {'person', 'animal', 'thing'} and 'fixed' not in n.classes", lambda: [n for n in p.g.nouns if not n.mass and n.classes & {"person", "animal", "thing"} and "fixed" not in n.classes]))
+        noun = p.choice(
+            p.g.select(
+                "countable movables",
+                lambda: [
+                    n
+                    for n in p.g.nouns
+                    if not n.mass
+                    and n.classes & {"person", "animal", "thing"}
+                    and "fixed" not in n.classes
+                ],
+            )
+        )
         where_en, where_es = location(p)
         cuantos = "cuántas" if noun.gender == "f" else "cuántos"
-        return f"How many {noun.en_pl} are there {where_en}?", f"¿{cuantos.capitalize()} {noun.es_pl} hay {where_es}?"
-    verb = p.choice(p.g.select("v.transitive and v.objects - {'person', 'city', 'language'} and 'clitic' not in v.flags", lambda: [v for v in p.g.verbs if v.transitive and v.objects - {"person", "city", "language"} and "clitic" not in v.flags]))
-    nouns = [n for n in p.g.nouns_of(*(verb.objects - {"person", "city", "language"})) if not n.mass]
+        return (
+            f"How many {noun.en_pl} are there {where_en}?",
+            f"¿{cuantos.capitalize()} {noun.es_pl} hay {where_es}?",
+        )
+    verb = p.choice(
+        p.g.select(
+            "verbs with countable objects",
+            lambda: [
+                v
+                for v in p.g.verbs
+                if v.transitive
+                and v.objects - {"person", "city", "language"}
+                and "clitic" not in v.flags
+            ],
+        )
+    )
+    nouns = [
+        n for n in p.g.nouns_of(*(verb.objects - {"person", "city", "language"})) if not n.mass
+    ]
     if not nouns:
         verb = verbs["tener"]
         nouns = [n for n in p.g.nouns_of("pet", "vehicle") if not n.mass]
     noun = p.choice(nouns)
     cuantos = "cuántas" if noun.gender == "f" else "cuántos"
     tense = _pick_tense(p, verb, ("pres", "past", "fut", "want", "need"))
-    return _wh_verb(p, f"how many {noun.en_pl}", f"{cuantos} {noun.es_pl}", verb, subj, tense)
+    return _wh_verb(
+        p,
+        f"how many {noun.en_pl}",
+        _join(verb.prep_es, f"{cuantos} {noun.es_pl}"),
+        verb,
+        subj,
+        tense,
+    )
 
 
 def pat_imperative(p: Picker) -> tuple[str, str]:
@@ -1689,21 +2074,61 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
     you = PRONOUNS[1]
     r = p.rng.random()
     if r < 0.15:  # Let's ...
-        verb = p.choice(p.g.select("v.es not in SINGLE_TENSE_VERBS and v.es not in ('llegar', 'venir')", lambda: [v for v in p.g.verbs if v.es not in SINGLE_TENSE_VERBS and v.es not in ("llegar", "venir")]))
+        verb = p.choice(
+            p.g.select(
+                "v.es not in SINGLE_TENSE_VERBS and v.es not in ('llegar', 'venir')",
+                lambda: [
+                    v
+                    for v in p.g.verbs
+                    if v.es not in SINGLE_TENSE_VERBS and v.es not in ("llegar", "venir")
+                ],
+            )
+        )
         en_obj, es_obj, clitic = verb_object(p, verb, PRONOUNS[4], clitic_ok=False)
         if verb.es == "ir":
             en, es = _join("let's go", en_obj), _join("vamos", es_obj)
         else:
             en, es = _join("let's", verb.base, en_obj), _join("vamos a", verb.es, es_obj)
         if p.chance(0.3):
-            t_en, t_es = time_adverbial(p, "fut")
+            t_en, t_es = time_adverbial(p, "fut", simple=True)
             en, es = _join(en, t_en), _join(es, t_es)
         return _sentence(en, es, "!" if p.chance(0.3) else ".")
-    verb = p.choice(p.g.select("v.es not in ('querer', 'necesitar', 'tener', 'conocer', 'odiar', 'llegar', 'vivir', 'trabajar', 'perder', 'entender')", lambda: [v for v in p.g.verbs if v.es not in ("querer", "necesitar", "tener", "conocer", "odiar", "llegar", "vivir", "trabajar", "perder", "entender")]))
+    verb = p.choice(
+        p.g.select(
+            "imperative verbs",
+            lambda: [
+                v
+                for v in p.g.verbs
+                if v.es
+                not in (
+                    "querer",
+                    "necesitar",
+                    "tener",
+                    "conocer",
+                    "odiar",
+                    "llegar",
+                    "vivir",
+                    "trabajar",
+                    "perder",
+                    "entender",
+                    "salir",
+                )
+                and v.base != "see"
+            ],
+        )
+    )
     neg = p.chance(0.35)
     en_obj, es_obj, clitic = verb_object(p, verb, you)
     if r < 0.4:  # requests: Could you ...? Can you help me?
-        modal_en, modal_es = p.choice([("could you", "podrías"), ("can you", "puedes"), ("can I", "puedo"), ("could you please", "podrías"), ("can we", "podemos")])
+        modal_en, modal_es = p.choice(
+            [
+                ("could you", "podrías"),
+                ("can you", "puedes"),
+                ("can I", "puedo"),
+                ("could you please", "podrías"),
+                ("can we", "podemos"),
+            ]
+        )
         if modal_en.endswith(("I", "we")) and clitic in ("me", "nos"):
             clitic, en_obj = "te", "you"
         if modal_en.endswith("we") and clitic == "nos":
@@ -1726,7 +2151,7 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
         en = _join(verb.base, en_obj)
         es = _join(attach_clitic(imp, clitic) if clitic else imp, es_obj)
     if p.chance(0.2):
-        t_en, t_es = time_adverbial(p, "fut")
+        t_en, t_es = time_adverbial(p, "fut", simple=True)
         en, es = _join(en, t_en), _join(es, t_es)
     rr = p.rng.random()
     if rr < 0.3:
@@ -1742,15 +2167,24 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
     r = p.rng.random()
     subj = p.subject(pronoun=0.6, name=0.2)
     if r < 0.2:  # I have 25 cats and 3 dogs.
-        nouns = [n for n in p.g.nouns_of("pet", "vehicle", "kin", "small", "toy", "clothing", "fruit") if not n.mass]
+        nouns = [
+            n
+            for n in p.g.nouns_of("pet", "vehicle", "kin", "small", "toy", "clothing", "fruit")
+            if not n.mass
+        ]
         a, b = p.choice(nouns), p.choice(nouns)
         while b == a:
             b = p.choice(nouns)
         na, nb = noun_phrase(a, number=p.number()), noun_phrase(b, number=p.number())
         past = p.chance(0.3)
         have = Verb("have", "has", "had", "having", "tener", frozenset(), "", "", frozenset())
-        en = _join(en_statement(subj, have, "past" if past else "pres", False, False), f"{na.en} and {nb.en}")
-        es = _join(es_verb_group(subj, "tener", "pii" if past else "pres", False), f"{na.es} y {nb.es}")
+        en = _join(
+            en_statement(subj, have, "past" if past else "pres", False, False),
+            f"{na.en} and {nb.en}",
+        )
+        es = _join(
+            es_verb_group(subj, "tener", "pii" if past else "pres", False), f"{na.es} y {nb.es}"
+        )
         return _sentence(en, es)
     if r < 0.35:  # She is 12 years old.
         n = p.rng.randint(1, 99)
@@ -1758,21 +2192,39 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
         past = p.chance(0.15)
         if p.chance(0.2):
             inverted = Subject("", "", subj.person, subj.plural, subj.gender, True)
-            es_v = es_verb_group(inverted, "tener", "pii" if past else "pres", False, drop_he_she=True)
+            es_v = es_verb_group(
+                inverted, "tener", "pii" if past else "pres", False, drop_he_she=True
+            )
             en_q = f"How old {_be(subj, past)} {subj.en}?"
             return en_q, f"¿Cuántos años {_join(es_v, '' if subj.pronoun else subj.es)}?"
         en = _join(_be_statement(subj, False, p.chance(0.5), past=past), f"{n} {years_en} old")
-        es = _join(es_verb_group(subj, "tener", "pii" if past else "pres", False), f"{n} {years_es}")
+        es = _join(
+            es_verb_group(subj, "tener", "pii" if past else "pres", False), f"{n} {years_es}"
+        )
         return _sentence(en, es)
     if r < 0.5:  # prices
         n = p.number() if p.chance(0.5) else p.rng.randint(1, 120)
-        cur = p.choice([("euro", "euros", "euro", "euros"), ("dollar", "dollars", "dólar", "dólares"), ("pound", "pounds", "libra", "libras")])
+        cur = p.choice(
+            [
+                ("euro", "euros", "euro", "euros"),
+                ("dollar", "dollars", "dólar", "dólares"),
+                ("pound", "pounds", "libra", "libras"),
+            ]
+        )
         money_en = f"{n} {cur[0] if n == 1 else cur[1]}"
         money_es = f"{n} {cur[2] if n == 1 else cur[3]}"
-        np = p.np(("thing", "clothing", "vehicle", "food", "drink"), dets=("the", "this", "that", "my", "your", "her"), adjective=0.3, plural=0.3)
+        np = p.np(
+            ("thing", "clothing", "vehicle", "food", "drink"),
+            dets=("the", "this", "that", "my", "your", "her"),
+            adjective=0.3,
+            plural=0.3,
+        )
         past = p.chance(0.3)
         if past:
-            en, es = f"{np.en} cost {money_en}", f"{np.es} {'costaron' if np.plural else 'costó'} {money_es}"
+            en, es = (
+                f"{np.en} cost {money_en}",
+                f"{np.es} {'costaron' if np.plural else 'costó'} {money_es}",
+            )
         else:
             en = f"{np.en} {'cost' if np.plural else 'costs'} {money_en}"
             es = f"{np.es} {'cuestan' if np.plural else 'cuesta'} {money_es}"
@@ -1786,7 +2238,10 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
         t_en, t_es = _clock(p)
         if p.chance(0.5):
             np = p.np(("public",), dets=("the", "our", "my"))
-            verb_en, verb_es = "leaves" if not np.plural else "leave", "sale" if not np.plural else "salen"
+            verb_en, verb_es = (
+                "leaves" if not np.plural else "leave",
+                "sale" if not np.plural else "salen",
+            )
             if p.chance(0.4):
                 verb_en, verb_es = ("arrives", "llega") if not np.plural else ("arrive", "llegan")
         else:
@@ -1796,7 +2251,10 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
             else:
                 verb_en, verb_es = ("starts", "empieza") if not np.plural else ("start", "empiezan")
         if p.chance(0.3):
-            return f"What time {'do' if np.plural else 'does'} {np.en} {verb_en.removesuffix('s') if not np.plural else verb_en}?", f"¿A qué hora {verb_es} {np.es}?"
+            return (
+                f"What time {'do' if np.plural else 'does'} {np.en} {verb_en.removesuffix('s')}?",
+                f"¿A qué hora {verb_es} {np.es}?",
+            )
         return _sentence(f"{np.en} {verb_en} {t_en}", f"{np.es} {verb_es} {t_es}")
     if r < 0.8:  # years: I was born in 1995.
         year = p.rng.randint(1800, 2025)
@@ -1810,7 +2268,14 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
                 en, es = _join(en, f"in {place.en}"), _join(es, f"en {place.es}")
             return _sentence(en, es)
         place = p.place()
-        verb = p.choice(p.g.select("v.es in ('ir', 'viajar', 'vivir', 'trabajar', 'visitar')", lambda: [v for v in p.g.verbs if v.es in ("ir", "viajar", "vivir", "trabajar", "visitar")]))
+        verb = p.choice(
+            p.g.select(
+                "v.es in ('ir', 'viajar', 'vivir', 'trabajar', 'visitar')",
+                lambda: [
+                    v for v in p.g.verbs if v.es in ("ir", "viajar", "vivir", "trabajar", "visitar")
+                ],
+            )
+        )
         en_obj = f"{verb.prep_en} {place.en}" if verb.prep_en else place.en
         es_obj = f"{verb.prep_es} {place.es}" if verb.prep_es else place.es
         if p.chance(0.3):
@@ -1820,13 +2285,30 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
         del m
         return _sentence(en, es)
     # There are 30 students in the library.
-    noun = p.choice(p.g.select("not n.mass and n.classes & {'person', 'animal', 'thing', 'vehicle', 'food'} and 'fixed' not in n.classes and 'place' not in n.classes", lambda: [n for n in p.g.nouns if not n.mass and n.classes & {"person", "animal", "thing", "vehicle", "food"} and "fixed" not in n.classes and "place" not in n.classes]))
+    noun = p.choice(
+        p.g.select(
+            "there-is nouns",
+            lambda: [
+                n
+                for n in p.g.nouns
+                if not n.mass
+                and n.classes & {"person", "animal", "thing", "vehicle", "food"}
+                and not n.classes & {"fixed", "place", "plant"}
+            ],
+        )
+    )
     n = p.number()
     np = noun_phrase(noun, number=n, adjective=p.adjective_for(noun) if p.chance(0.2) else None)
     where_en, where_es = location(p) if p.chance(0.5) or noun.human else thing_location(p)
     past = p.chance(0.3)
-    there = ("There was" if n == 1 else "There were") if past else ("There is" if n == 1 else "There are")
-    return _sentence(f"{there} {np.en} {where_en}", f"{'Había' if past else 'Hay'} {np.es} {where_es}")
+    there = (
+        ("There was" if n == 1 else "There were")
+        if past
+        else ("There is" if n == 1 else "There are")
+    )
+    return _sentence(
+        f"{there} {np.en} {where_en}", f"{'Había' if past else 'Hay'} {np.es} {where_es}"
+    )
 
 
 def pat_names(p: Picker) -> tuple[str, str]:
@@ -1836,11 +2318,28 @@ def pat_names(p: Picker) -> tuple[str, str]:
     subj = Subject(name, name, 3, False, gender)
     if r < 0.15 and True:
         other, _ = p.name(0.2)
-        subj = Subject(f"{name} and {other}", f"{name} y {other}", 3, True, "m") if other != name else subj
+        subj = (
+            Subject(f"{name} and {other}", f"{name} y {other}", 3, True, "m")
+            if other != name
+            else subj
+        )
     if r < 0.35:
-        verb = p.choice(p.g.select("v.es in ('ir', 'viajar', 'vivir', 'trabajar', 'visitar', 'llegar')", lambda: [v for v in p.g.verbs if v.es in ("ir", "viajar", "vivir", "trabajar", "visitar", "llegar")]))
+        verb = p.choice(
+            p.g.select(
+                "v.es in ('ir', 'viajar', 'vivir', 'trabajar', 'visitar', 'llegar')",
+                lambda: [
+                    v
+                    for v in p.g.verbs
+                    if v.es in ("ir", "viajar", "vivir", "trabajar", "visitar", "llegar")
+                ],
+            )
+        )
         place = p.place()
-        en_obj = f"{verb.prep_en if verb.es != 'llegar' else 'in'} {place.en}" if verb.prep_en else place.en
+        en_obj = (
+            f"{verb.prep_en if verb.es != 'llegar' else 'in'} {place.en}"
+            if verb.prep_en
+            else place.en
+        )
         es_obj = f"{verb.prep_es} {place.es}" if verb.prep_es else place.es
         tense = p.choice(["pres", "past", "past", "fut", "going"])
         if verb.es == "llegar" and tense == "pres":
@@ -1854,11 +2353,21 @@ def pat_names(p: Picker) -> tuple[str, str]:
         return _sentence(en, es)
     if r < 0.55:  # I saw Anna yesterday. / I met Anna in Paris.
         speaker = p.subject(pronoun=0.8)
-        verb = p.choice(p.g.select("'clitic' in v.flags and 'person' in v.objects", lambda: [v for v in p.g.verbs if "clitic" in v.flags and "person" in v.objects]))
-        tense = _pick_tense(p, verb, ("pres", "past", "past", "fut", "going", "can", "want", "have_to"))
+        verb = p.choice(
+            p.g.select(
+                "'clitic' in v.flags and 'person' in v.objects",
+                lambda: [v for v in p.g.verbs if "clitic" in v.flags and "person" in v.objects],
+            )
+        )
+        tense = _pick_tense(
+            p, verb, ("pres", "past", "past", "fut", "going", "can", "want", "have_to")
+        )
         neg = p.chance(0.2)
         en = _join(en_statement(speaker, verb, tense, neg, p.chance(0.5)), name)
-        es = _join(es_verb_group(speaker, verb.es, _spanish_tense(verb.es, tense), neg), f"{verb.prep_es or 'a'} {name}")
+        es = _join(
+            es_verb_group(speaker, verb.es, _spanish_tense(verb.es, tense), neg),
+            f"{verb.prep_es or 'a'} {name}",
+        )
         if p.chance(0.4):
             place = p.place()
             en, es = _join(en, f"in {place.en}"), _join(es, f"en {place.es}")
@@ -1868,7 +2377,12 @@ def pat_names(p: Picker) -> tuple[str, str]:
         return _sentence(en, es)
     if r < 0.7:  # Does Anna live in Berlin? Where does John work?
         place = p.place()
-        verb = p.choice(p.g.select("v.es in ('vivir', 'trabajar')", lambda: [v for v in p.g.verbs if v.es in ("vivir", "trabajar")]))
+        verb = p.choice(
+            p.g.select(
+                "v.es in ('vivir', 'trabajar')",
+                lambda: [v for v in p.g.verbs if v.es in ("vivir", "trabajar")],
+            )
+        )
         if p.chance(0.5):
             return _wh_verb(p, "where", "dónde", verb, subj, "pres", adverbial=0)
         en = _join(en_question(subj, verb, "pres"), f"in {place.en}")
@@ -1896,8 +2410,8 @@ CONNECTORS = [
 
 def _clause_for_long(p: Picker, tense: str | None = None) -> Clause:
     r = p.rng.random()
-    if tense == "pastprog":
-        return statement(p, tense="pastprog", adverbial=0.0)
+    if tense in ("pastprog", "prog"):
+        return statement(p, tense=tense, adverbial=0.0)
     if r < 0.45:
         return statement(p, tense=tense, adverbial=0.6)
     if r < 0.65:
@@ -1920,12 +2434,17 @@ def pat_long(p: Picker) -> tuple[str, str] | None:
             first = statement(p, tense="past", adverbial=0.3)
             second = statement(p, tense="past", adverbial=0.5)
             en, es = f"when {first.en}, {second.en}", f"cuando {first.es}, {second.es}"
+            last_tense = "past"
         else:
             first = _clause_for_long(p)
-            en, es = first.en, first.es
+            en, es, last_tense = first.en, first.es, first.tense
         if p.chance(0.15):
-            thinker = p.choice(PRONOUNS[:2] + PRONOUNS[4:]) if p.chance(0.7) else p.subject(pronoun=0.0)
-            verb = p.choice([("think", "thinks", "creer"), ("know", "knows", "saber"), ("say", "says", "decir")])
+            thinker = (
+                p.choice(PRONOUNS[:2] + PRONOUNS[4:]) if p.chance(0.7) else p.subject(pronoun=0.0)
+            )
+            verb = p.choice(
+                [("think", "thinks", "creer"), ("know", "knows", "saber"), ("say", "says", "decir")]
+            )
             en_v = verb[1] if thinker.third_singular else verb[0]
             es_v = verb_es_form(verb[2], "pri", thinker)
             lead_es = "" if thinker.pronoun and not thinker.third_singular else thinker.es
@@ -1937,8 +2456,14 @@ def pat_long(p: Picker) -> tuple[str, str] | None:
             if word_en in used and word_en != "and":
                 continue
             used.add(word_en)
+            if tense:  # "while" agrees with the clause before it
+                tense = "pastprog" if last_tense in ("past", "pastprog", "pii") else "prog"
             nxt = _clause_for_long(p, tense)
-            en, es = f"{en} {word_en} {nxt.en}".replace(" ,", ","), f"{es} {word_es} {nxt.es}".replace(" ,", ",")
+            last_tense = nxt.tense
+            en, es = (
+                f"{en} {word_en} {nxt.en}".replace(" ,", ","),
+                f"{es} {word_es} {nxt.es}".replace(" ,", ","),
+            )
         if LONG_MIN <= len(en.split()) <= LONG_MAX:
             return _sentence(en, es)
     return None

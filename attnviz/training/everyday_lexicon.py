@@ -73,12 +73,12 @@ friend||amigo|m|person kin
 neighbour||vecino|m|person
 brother||hermano|m|person kin
 sister||hermana|f|person kin
-mother||madre|f|person kin
-father||padre|m|person kin
+mother||madre|f|person kin one
+father||padre|m|person kin one
 son||hijo|m|person kin
 daughter||hija|f|person kin
-grandmother||abuela|f|person kin
-grandfather||abuelo|m|person kin
+grandmother||abuela|f|person kin one
+grandfather||abuelo|m|person kin one
 baby|babies|bebé|m|person
 waiter||camarero|m|person
 nurse||enfermera|f|person
@@ -87,7 +87,7 @@ cook||cocinero|m|person
 uncle||tío|m|person kin
 aunt||tía|f|person kin
 cousin||primo|m|person kin
-boss|bosses|jefe|m|person
+boss|bosses|jefe|m|person one
 park||parque|m|place outdoor
 beach|beaches|playa|f|place outdoor
 school||escuela|f|place
@@ -110,7 +110,7 @@ bakery|bakeries|panadería|f|place
 pharmacy|pharmacies|farmacia|f|place
 hotel||hotel|m|place
 zoo||zoológico|m|place
-swimming pool||piscina|f|place
+swimming pool||piscina|f|place water
 university|universities|universidad|f|place
 mountain||montaña|f|place outdoor
 river||río|m|place outdoor water
@@ -141,9 +141,9 @@ phone||teléfono|m|thing device
 computer||computadora|f|thing device
 clock||reloj|m|thing
 umbrella||paraguas/paraguas|m|thing openable
-cup||taza|f|thing
-glass|glasses|vaso|m|thing
-plate||plato|m|thing
+cup||taza|f|thing fragile
+glass|glasses|vaso|m|thing fragile
+plate||plato|m|thing fragile
 bottle||botella|f|thing openable
 ball||pelota|f|thing toy
 toy||juguete|m|thing toy
@@ -151,14 +151,14 @@ picture||cuadro|m|thing
 photo||foto|f|thing
 camera||cámara|f|thing device
 gift||regalo|m|thing openable
-letter||carta|f|thing readable openable writable
+letter||carta|f|thing readable openable writable askable
 newspaper||periódico|m|thing readable
 magazine||revista|f|thing readable
 map||mapa|m|thing readable
 window||ventana|f|thing openable fixed
 door||puerta|f|thing openable fixed
 television||televisión|f|thing device
-mirror||espejo|m|thing
+mirror||espejo|m|thing fragile
 wallet||cartera|f|thing small
 ring||anillo|m|thing small
 flower||flor|f|thing plant
@@ -167,8 +167,8 @@ fridge||nevera|f|thing openable fixed container
 drawer||cajón|m|thing openable fixed container
 story|stories|cuento|m|readable writable
 poem||poema|m|readable writable
-email||correo|m|readable writable
-message||mensaje|m|readable writable
+email||correo|m|readable writable askable
+message||mensaje|m|readable writable askable
 menu||menú|m|readable
 novel||novela|f|readable writable
 song||canción|f|song writable
@@ -195,7 +195,7 @@ glove||guante|m|clothing
 guitar||guitarra|f|instrument
 piano||piano|m|instrument
 violin||violín|m|instrument
-question||pregunta|f|abstract
+question||pregunta|f|abstract askable
 answer||respuesta|f|abstract
 problem||problema|m|abstract
 idea||idea|f|abstract
@@ -204,10 +204,10 @@ lesson||lección|f|abstract
 party|parties|fiesta|f|event
 meeting||reunión|f|event
 concert||concierto|m|event
-trip||viaje|m|event
+trip||viaje|m|abstract
 music|-|música|f|music
 money|-|dinero|m|abstract
-house||casa|f|building
+house||casa|f|building place
 room||habitación|f|place room
 """
 
@@ -293,16 +293,16 @@ VERBS = """
 eat,eats,ate,eating|comer|food|||subj=animal
 drink,drinks,drank,drinking|beber|drink|||subj=animal
 cook,cooks,cooked,cooking|cocinar|food|||
-buy,buys,bought,buying|comprar|food drink thing clothing vehicle|||
-sell,sells,sold,selling|vender|thing vehicle|||
-have,has,had,having|tener|pet vehicle thing|||
+buy,buys,bought,buying|comprar|food drink small device toy clothing vehicle readable plant|||
+sell,sells,sold,selling|vender|vehicle device furniture building|||
+have,has,had,having|tener|pet vehicle small device toy|||
 read,reads,read,reading|leer|readable|||
 write,writes,wrote,writing|escribir|writable|||
 open,opens,opened,opening|abrir|openable|||
 close,closes,closed,closing|cerrar|openable|||
-see,sees,saw,seeing|ver|person animal thing|||clitic
+see,sees,saw,seeing|ver|person animal building|||clitic
 watch,watches,watched,watching|ver|watchable|||
-find,finds,found,finding|encontrar|thing small|||
+find,finds,found,finding|encontrar|small pet toy|||
 lose,loses,lost,losing|perder|small|||
 look for,looks for,looked for,looking for|buscar|small person|||clitic
 wait for,waits for,waited for,waiting for|esperar|person public|||clitic
@@ -311,15 +311,15 @@ help,helps,helped,helping|ayudar|person|||clitic
 visit,visits,visited,visiting|visitar|person city|||clitic
 know,knows,knew,knowing|conocer|person city|||clitic
 clean,cleans,cleaned,cleaning|limpiar|room furniture vehicle|||
-bring,brings,brought,bringing|traer|food drink thing|||
-carry,carries,carried,carrying|llevar|thing|||
+bring,brings,brought,bringing|traer|food drink small toy readable|||
+carry,carries,carried,carrying|llevar|small container toy|||
 take,takes,took,taking|tomar|public|||
 drive,drives,drove,driving|conducir|vehicle|||
 wash,washes,washed,washing|lavar|clothing vehicle|||
 wear,wears,wore,wearing|llevar|clothing|||
-draw,draws,drew,drawing|dibujar|animal thing|||
+draw,draws,drew,drawing|dibujar|animal plant building vehicle|||
 fix,fixes,fixed,fixing|arreglar|device vehicle furniture|||
-break,breaks,broke,breaking|romper|thing|||
+break,breaks,broke,breaking|romper|small device toy fragile|||
 use,uses,used,using|usar|device|||
 send,sends,sent,sending|enviar|writable|||
 order,orders,ordered,ordering|pedir|food drink|||
@@ -340,9 +340,9 @@ hug,hugs,hugged,hugging|abrazar|person|||clitic
 follow,follows,followed,following|seguir|person|||clitic
 make,makes,made,making|hacer|food|||
 try,tries,tried,trying|probar|food drink|||
-paint,paints,painted,painting|pintar|furniture building|||
-answer,answers,answered,answering|responder|abstract|||
-touch,touches,touched,touching|tocar|thing food|||
+paint,paints,painted,painting|pintar|furniture building fixed|||
+answer,answers,answered,answering|responder|askable||a|
+touch,touches,touched,touching|tocar|small device food fragile|||
 go,goes,went,going|ir|place|to|a|place
 come,comes,came,coming|venir|place event|to|a|place
 arrive,arrives,arrived,arriving|llegar|place|at|a|place

@@ -13,8 +13,7 @@ from attnviz.training import everyday
 from attnviz.training.lexicon import APERTIUM_DIR
 
 pytestmark = pytest.mark.skipif(
-    shutil.which("lt-proc") is None
-    or not (APERTIUM_DIR / everyday.SPANISH_GENERATOR_BIN).exists(),
+    shutil.which("lt-proc") is None or not (APERTIUM_DIR / everyday.SPANISH_GENERATOR_BIN).exists(),
     reason="needs lt-proc and the Spanish generator of Debian's apertium-eng-spa",
 )
 
@@ -52,7 +51,7 @@ def test_every_pattern_is_used(examples) -> None:
 def test_long_sentences_have_20_to_40_words(examples) -> None:
     long = [(en, es) for en, es, name in examples if name == "long"]
     assert long
-    for en, es in long:
+    for en, _es in long:
         assert everyday.LONG_MIN <= len(en.split()) <= everyday.LONG_MAX, en
     joined = " ".join(en for en, _ in long)
     for word in (" who ", " that ", " because ", " but ", " while ", "When "):
@@ -74,20 +73,48 @@ def test_questions_and_exclamations_open_in_spanish(pairs) -> None:
     assert len(questions) > SAMPLE // 10
     for en, es in questions:
         assert es.endswith("?"), (en, es)
-        # every Spanish question opens with ¿ (the few fixed phrases hold it mid-sentence)
-        assert es.startswith("¿") or "¿" in es, (en, es)
-    for en, es in pairs:
-        for question in re.findall(r"[^.?!¿¡]*\?", es):
-            assert "¿" in es[: es.index(question) + 1 + len(question)], es
-        if es.endswith("!"):
-            assert "¡" in es, es
+    for _en, es in pairs:
+        # every Spanish question (and exclamation) opens with its inverted mark
+        for segment in re.findall(r"[^.?!]*[.?!]", es):
+            segment = segment.strip()
+            if segment.endswith("?"):
+                assert segment.startswith("¿"), es
+            if segment.endswith("!"):
+                assert segment.startswith("¡"), es
+        assert es.count("¿") == es.count("?") and es.count("¡") == es.count("!"), es
 
 
 def test_do_support_questions_and_contractions(pairs) -> None:
     english = [en for en, _ in pairs]
-    for start in ("Do ", "Does ", "Did ", "Are ", "Is ", "Can ", "Where ", "What ", "Who ", "When ", "Why ", "How much ", "How many "):
+    for start in (
+        "Do ",
+        "Does ",
+        "Did ",
+        "Are ",
+        "Is ",
+        "Can ",
+        "Where ",
+        "What ",
+        "Who ",
+        "When ",
+        "Why ",
+        "How much ",
+        "How many ",
+    ):
         assert any(en.startswith(start) for en in english), start
-    for contraction in ("don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "can't", "won't", "I'm not", "'ll", "'re"):
+    for contraction in (
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "can't",
+        "won't",
+        "I'm not",
+        "'ll",
+        "'re",
+    ):
         assert any(contraction in en for en in english), contraction
     full = ("do not", "does not", "did not", "will not", "cannot", "is not")
     assert all(any(form in en for en in english) for form in full)
@@ -105,7 +132,9 @@ def test_negation_says_no(examples) -> None:
 def test_imperatives(examples) -> None:
     imperatives = [(en, es) for en, es, name in examples if name == "imperative"]
     assert any(en.startswith("Don't ") and es.startswith("No ") for en, es in imperatives)
-    assert any(en.startswith("Let's ") and es.startswith(("Vamos", "¡Vamos")) for en, es in imperatives)
+    assert any(
+        en.startswith("Let's ") and es.startswith(("Vamos", "¡Vamos")) for en, es in imperatives
+    )
     assert any(en.endswith(", please.") and es.endswith(", por favor.") for en, es in imperatives)
     assert any(en.startswith("Could you") and es.startswith("¿Podrías") for en, es in imperatives)
 
@@ -234,7 +263,14 @@ def test_regular_rules_match_the_generator() -> None:
         for tense in ("pri", "ifi", "fti", "pii"):
             for key in everyday.PERSONS:
                 assert everyday._regular(lemma, tense, key) == m.verb(lemma, tense, key)
-    for word, plural in (("camión", "camiones"), ("lápiz", "lápices"), ("mesa", "mesas"), ("joven", "jóvenes"), ("paraguas", "paraguas"), ("sofá", "sofás")):
+    for word, plural in (
+        ("camión", "camiones"),
+        ("lápiz", "lápices"),
+        ("mesa", "mesas"),
+        ("joven", "jóvenes"),
+        ("paraguas", "paraguas"),
+        ("sofá", "sofás"),
+    ):
         assert everyday.spanish_plural_rule(word) == plural
 
 
