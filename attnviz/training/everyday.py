@@ -188,8 +188,8 @@ def _strip_final_accent(word: str) -> str:
 def spanish_plural_rule(word: str) -> str:
     """Our own plural rule, for nouns and adjectives the generator cannot inflect."""
     head, sep, tail = word.partition(" ")  # "estación de tren": the head noun inflects
-    if word[-1] in VOWELS and word[-1] not in "íú":
-        plural = word + "s"
+    if word[-1] in VOWELS:
+        plural = word + "s"  # casa -> casas, sofá -> sofás, menú -> menús
     elif word.endswith("z"):
         plural = word[:-1] + "ces"
     elif word.endswith("s") and word[-2] not in "áéíóú" and len(word) > 3:
@@ -2170,7 +2170,7 @@ def pat_numbers(p: Picker) -> tuple[str, str]:
         nouns = [
             n
             for n in p.g.nouns_of("pet", "vehicle", "kin", "small", "toy", "clothing", "fruit")
-            if not n.mass
+            if not n.mass and "one" not in n.classes
         ]
         a, b = p.choice(nouns), p.choice(nouns)
         while b == a:

@@ -613,6 +613,32 @@ I'm okay.|Estoy bien.
 Take care.|Cuídate.
 Good job!|¡Buen trabajo!
 Well done!|¡Muy bien!
+It's late.|Es tarde.
+It's early.|Es temprano.
+It's my turn.|Me toca a mí.
+It's time to go.|Es hora de irnos.
+It's not my fault.|No es culpa mía.
+It's here.|Está aquí.
+It's over there.|Está allí.
+It's very expensive.|Es muy caro.
+It isn't far.|No está lejos.
+It's easy.|Es fácil.
+It's not easy.|No es fácil.
+It doesn't work.|No funciona.
+What's this?|¿Qué es esto?
+What's that?|¿Qué es eso?
+That's okay.|Está bien.
+That's great!|¡Genial!
+That's not true.|No es verdad.
+Is it far?|¿Está lejos?
+Is it ready?|¿Está listo?
+Can I help you?|¿Puedo ayudarte?
+Can you help me, please?|¿Puedes ayudarme, por favor?
+Where do you live?|¿Dónde vives?
+I live here.|Vivo aquí.
+I don't speak Spanish very well.|No hablo muy bien español.
+Do you have a minute?|¿Tienes un minuto?
+See you next week.|Hasta la semana que viene.
 """
 
 # Greeting frames around a name: English | Spanish; {n} is the name.
