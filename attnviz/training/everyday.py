@@ -670,8 +670,11 @@ def _be(subj: Subject, past: bool = False) -> str:
     return "is" if subj.third_singular else "are"
 
 
-def _be_statement(subj: Subject, neg: bool, contract: bool, past: bool = False) -> str:
-    """'I'm not', 'she isn't', 'they are', 'he wasn't' ..."""
+def _be_statement(subj: Subject, neg: bool, contract: bool | int, past: bool = False) -> str:
+    """'I'm not', 'she isn't', 'they are', 'he wasn't' ...
+
+    `contract`: False for full forms, True for "she isn't", 2 for "she's not".
+    """
     be = _be(subj, past)
     if past:
         if neg:
@@ -680,7 +683,7 @@ def _be_statement(subj: Subject, neg: bool, contract: bool, past: bool = False) 
     if contract and subj.pronoun:
         short = {"am": "'m", "is": "'s", "are": "'re"}[be]
         if neg:
-            if be != "am" and (hash(subj.en) % 2 == 0):
+            if be != "am" and contract != 2:
                 return f"{subj.en} {be}n't"
             return f"{subj.en}{short} not"
         return f"{subj.en}{short}"
@@ -816,6 +819,11 @@ class Picker:
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
+
+    def contract(self) -> bool | int:
+        """Full English forms (False), contractions (True), or "she's not" style (2)."""
+        r = self.rng.random()
+        return False if r < 0.4 else (True if r < 0.8 else 2)
 
     def choice(self, seq):
         return seq[self.rng.randrange(len(seq))]
@@ -1207,7 +1215,7 @@ def statement(
     if tense in ("prog", "pastprog") and verb.base.split()[0] in STATIVE:
         tense = "pres" if tense == "prog" else "past"
     neg = p.chance(0.25) if neg is None else neg
-    contract = p.chance(0.6)
+    contract = p.contract()
     en_obj, es_obj, clitic = verb_object(p, verb, subj)
     en = en_statement(subj, verb, tense, neg, contract).strip()
     es = es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), neg, clitic)
@@ -1289,7 +1297,7 @@ def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) ->
     es_adj = adj.es(subj.gender, subj.plural)
     lemma = adj.copula
     es_tense = {"pres": "pres", "past": "pii", "fut": "fut"}[tense]
-    contract = p.chance(0.6)
+    contract = p.contract()
     en_adj = ("very " if very else "") + adj.en
     es_adj = ("muy " if very else "") + es_adj
     if question:
@@ -1338,7 +1346,7 @@ def location_clause(p: Picker, neg: bool | None = None, question: bool = False) 
         en = f"{be}{'n' + chr(39) + 't' if neg and be != 'am' else ''} {subj.en} {where_en}"
         es = es_verb_group(subj, "estar", es_tense, neg and be != "am", drop_he_she=True)
         return Clause(en, _join(es, where_es), subj)
-    en = _be_statement(subj, neg, p.chance(0.6), past=past)
+    en = _be_statement(subj, neg, p.contract(), past=past)
     es = es_verb_group(subj, "estar", es_tense, neg)
     return Clause(_join(en, where_en), _join(es, where_es), subj, "past" if past else "pres")
 
@@ -1368,7 +1376,7 @@ def tener_state_clause(p: Picker, question: bool = False) -> Clause:
         return Clause(
             en, _join(es_verb_group(subj, "tener", tense, neg, drop_he_she=True), es_state), subj
         )
-    en = _be_statement(subj, neg, p.chance(0.6), past=past)
+    en = _be_statement(subj, neg, p.contract(), past=past)
     es = _join(es_verb_group(subj, "tener", tense, neg), es_state)
     return Clause(_join(en, en_state), es, subj, "past" if past else "pres")
 
@@ -1482,7 +1490,7 @@ def relative_clause(p: Picker) -> Clause:
     if verb.es in SINGLE_TENSE_VERBS and tense == "fut":
         tense = "pres"
     neg = p.chance(0.15)
-    contract = p.chance(0.6)
+    contract = p.contract()
     en = _join(en_statement(subj, verb, tense, neg, contract).strip(), rel.en)
     es = _join(es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), neg), obj_es)
     return Clause(en, es, subj, tense)
@@ -1572,7 +1580,7 @@ def gustar_clause(p: Picker, question: bool = False, neg: bool | None = None) ->
         aux = "did" if tense == "past" else ("does" if subj.third_singular else "do")
         en = _join(aux + ("n't" if neg else ""), subj.en, en_verb[0], stim_en)
     elif neg:
-        contract = p.chance(0.6)
+        contract = p.contract()
         aux = "did" if tense == "past" else ("does" if subj.third_singular else "do")
         aux = aux + "n't" if contract else aux + " not"
         en = _join(subj.en, aux, en_verb[0], stim_en)

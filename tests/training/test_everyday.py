@@ -308,3 +308,21 @@ def test_missing_lt_proc_gives_a_clear_error(monkeypatch) -> None:
 def test_bad_count() -> None:
     with pytest.raises(ValueError):
         everyday.everyday_pairs(-1)
+
+
+def test_same_pairs_in_another_process(pairs) -> None:
+    """No dependence on Python's per-process string hashing: a fresh process agrees."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib; from attnviz.training.everyday import everyday_pairs; "
+        "print(hashlib.sha1(repr(everyday_pairs(500, seed=7)).encode()).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.strip()
+    assert out == hashlib.sha1(repr(pairs[:500]).encode()).hexdigest()
