@@ -885,7 +885,25 @@ class Picker:
             or "room" in noun.classes
         ):
             det = "the"  # fmt: skip
+        if det in ("my", "your", "his", "her", "our", "their") and self.chance(0.12):
+            return self.owned(noun, pl, adj)
         return noun_phrase(noun, det, pl, adj)
+
+    def owned(self, noun: Noun, plural: bool, adjective: Adjective | None) -> NP:
+        """English 's: "my brother's car" / "el coche de mi hermano", "Anna's keys"."""
+        if self.chance(0.5):
+            owner_en, _ = self.name(0.2)
+            owner_es = owner_en
+            genitive = owner_en + ("'" if owner_en.endswith("s") else "'s")
+        else:
+            owner_noun = self.choice(self.g.nouns_of("kin", "person"))
+            owner_plural = "one" not in owner_noun.classes and self.chance(0.2)
+            owner = noun_phrase(owner_noun, self.choice(("my", "your", "the", "our")), owner_plural)
+            owner_en, owner_es = owner.en, owner.es
+            genitive = owner_en + ("'" if owner_plural and owner_en.endswith("s") else "'s")
+        base = noun_phrase(noun, "the", plural, adjective)
+        en = _join(genitive, adjective.en if adjective else "", noun.en_pl if plural else noun.en)
+        return NP(en, f"{base.es} de {owner_es}", base.gender, base.plural, noun.human, noun)
 
     def number(self) -> int:
         r = self.rng.random()
@@ -1221,6 +1239,9 @@ def statement(
     es = es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), neg, clitic)
     if tense in ("can", "want", "have_to", "need", "going") and clitic:
         es = es_verb_group(subj, verb.es, tense, neg, "") + clitic
+    if tense == "pres" and not neg and p.chance(0.15):
+        en, es = _with_frequency(p, subj, verb, clitic)
+        adverbial = 0.0  # not "always ... every week"
     en, es = _join(en, en_obj), _join(es, es_obj)
     if not verb.objects and verb.es in INTRANSITIVE_PLACES and p.chance(0.5):
         loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
@@ -1240,6 +1261,45 @@ def statement(
         else:
             en, es = _join(en, t_en), _join(es, t_es)
     return Clause(en, es, subj, tense)
+
+
+PUBLIC_PLACES = [
+    "bank",
+    "restaurant",
+    "pharmacy",
+    "supermarket",
+    "hotel",
+    "museum",
+    "library",
+    "bakery",
+    "cinema",
+    "hospital",
+    "park",
+    "market",
+    "gym",
+    "shop",
+    "bus stop",
+    "train station",
+    "swimming pool",
+]
+FREQUENCY = [
+    ("always", "siempre"),
+    ("usually", "normalmente"),
+    ("often", "a menudo"),
+    ("sometimes", "a veces"),
+    ("never", "nunca"),  # Spanish nunca before the verb needs no "no"
+]
+
+
+def _with_frequency(p: Picker, subj: Subject, verb: Verb, clitic: str) -> tuple[str, str]:
+    """'she always eats' / 'siempre come', 'my brother never sleeps' / 'mi hermano nunca duerme'."""
+    adv_en, adv_es = p.choice(FREQUENCY)
+    form = verb.third if subj.third_singular else verb.base
+    en = f"{subj.en} {adv_en} {form}"
+    said = subj.es if (not subj.pronoun or (subj.third_singular and subj.es)) else ""
+    silent = Subject(subj.en, "", subj.person, subj.plural, subj.gender, True)
+    es = _join(said, adv_es, es_verb_group(silent, verb.es, "pres", False, clitic))
+    return en, es
 
 
 def _sentence(en: str, es: str, kind: str = ".") -> tuple[str, str]:
@@ -1765,9 +1825,19 @@ def pat_yes_no(p: Picker) -> tuple[str, str]:
     if r < 0.32:
         c = tener_state_clause(p, question=True)
         return _sentence(c.en, c.es, "?")
-    if r < 0.45:
+    if r < 0.41:
         c = gustar_clause(p, question=True)
         return _sentence(c.en, c.es, "?")
+    if r < 0.45:  # Is there a bank near here?
+        noun = p.g.noun_by_en[p.choice(PUBLIC_PLACES)]
+        np = noun_phrase(noun, "a")
+        where_en, where_es = p.choice(
+            [("near here", "cerca de aquí"), ("in this street", "en esta calle"), ("", "")]
+        )
+        if not where_en:
+            place = p.place("city")
+            where_en, where_es = f"in {place.en}", f"en {place.es}"
+        return _sentence(f"is there {np.en} {where_en}", f"hay {np.es} {where_es}", "?")
     subj = p.subject(pronoun=0.7, name=0.15, animal=True) if p.chance(0.5) else PRONOUNS[1]
     verb = p.choice(_verbs(p))
     tense = _pick_tense(
