@@ -996,6 +996,15 @@ FUTURE_TIMES = [
     ("soon", "pronto"),
     ("later", "más tarde"),
 ]
+SOON_TIMES = [  # for requests and "let's"
+    ("now", "ahora"),
+    ("right now", "ahora mismo"),
+    ("today", "hoy"),
+    ("this afternoon", "esta tarde"),
+    ("tonight", "esta noche"),
+    ("later", "más tarde"),
+    ("tomorrow", "mañana"),
+]
 PROGRESSIVE_TIMES = [
     ("now", "ahora"),
     ("right now", "ahora mismo"),
@@ -1028,7 +1037,7 @@ def _clock(p: Picker) -> tuple[str, str]:
 def time_adverbial(p: Picker, tense: str, simple: bool = False) -> tuple[str, str]:
     """A time expression that suits the tense; `simple` keeps to words (no years, no clock)."""
     if simple:
-        return p.choice(FUTURE_TIMES[:8])
+        return p.choice(SOON_TIMES)
     r = p.rng.random()
     if tense in ("past", "pastprog"):
         if r < 0.15:
@@ -1163,8 +1172,15 @@ def _pick_tense(p: Picker, verb: Verb, allowed=TENSES) -> str:
     return p.choice(tenses)
 
 
-def verb_object(p: Picker, verb: Verb, subj: Subject, clitic_ok: bool = True):
-    """(English object, Spanish object, Spanish clitic) for a verb, or all empty."""
+IMPERATIVE_DETS = ("the", "the", "the", "your", "this", "that", "my", "our")
+
+
+def verb_object(
+    p: Picker, verb: Verb, subj: Subject, clitic_ok: bool = True, dets: tuple[str, ...] = ()
+):
+    """(English object, Spanish object, Spanish clitic) for a verb, or all empty.
+
+    `dets` narrows the determiners of a noun object ("the window" in a request, not "a")."""
     if not verb.objects:
         return "", "", ""
     if "place" in verb.flags:
@@ -1209,7 +1225,10 @@ def verb_object(p: Picker, verb: Verb, subj: Subject, clitic_ok: bool = True):
     if not classes:
         obj = p.human_object()
         return obj.en, _join(verb.prep_es or "a", obj.es), ""
-    obj = p.np(classes, bare=0.35, number=0.06, adjective=0.3)
+    if dets:
+        obj = p.np(classes, dets=dets, bare=0.15, adjective=0.2)
+    else:
+        obj = p.np(classes, bare=0.35, number=0.06, adjective=0.3)
     return obj.en, _join(verb.prep_es, obj.es), ""
 
 
@@ -2202,7 +2221,9 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
         )
     )
     neg = p.chance(0.35)
-    en_obj, es_obj, clitic = verb_object(p, verb, you)
+    if r < 0.4 and verb.es in ("romper", "olvidar", "perder"):
+        verb = p.g.verbs_by_es["cerrar"]  # nobody asks "could you break my cups?"
+    en_obj, es_obj, clitic = verb_object(p, verb, you, dets=IMPERATIVE_DETS)
     if r < 0.4:  # requests: Could you ...? Can you help me?
         modal_en, modal_es = p.choice(
             [
@@ -2228,9 +2249,9 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
         en = _join(dont, verb.base, en_obj)
         es = _join("no", clitic, m.verb(verb.es, "prs", ("p2", "sg")), es_obj)
     else:
-        if verb.es in ("romper", "olvidar", "tocar") and verb.base != "play":
+        if verb.es in ("romper", "olvidar", "tocar", "perder") and verb.base != "play":
             verb = p.g.verbs_by_es["abrir"]
-            en_obj, es_obj, clitic = verb_object(p, verb, you)
+            en_obj, es_obj, clitic = verb_object(p, verb, you, dets=IMPERATIVE_DETS)
         imp = m.verb(verb.es, "imp")
         en = _join(verb.base, en_obj)
         es = _join(attach_clitic(imp, clitic) if clitic else imp, es_obj)
