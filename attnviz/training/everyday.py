@@ -822,9 +822,15 @@ class Picker:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.g = grammar()
+        # plain: the short core sentence, no adjectives, adverbials or company ("I like coffee.")
+        self.plain = False
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
+
+    def extra(self, p: float) -> bool:
+        """Whether to add an optional part (an adverbial ...): never in a plain sentence."""
+        return not self.plain and self.rng.random() < p
 
     def contract(self) -> bool | int:
         """Full English forms (False), contractions (True), or "she's not" style (2)."""
@@ -836,7 +842,7 @@ class Picker:
 
     def name(self, full: float = 0.3) -> tuple[str, str]:
         first, gender = self.choice(self.g.first_names)
-        if self.chance(full):
+        if self.chance(0.0 if self.plain else full):
             first = f"{first} {self.choice(self.g.surnames)}"
         return first, gender
 
@@ -869,6 +875,8 @@ class Picker:
         bare: float = 0.0,
         number: float = 0.0,
     ) -> NP:
+        if self.plain:
+            adjective = number = 0.0
         nouns = self.g.nouns_of(*classes)
         noun = self.choice(nouns)
         adj = self.adjective_for(noun) if self.chance(adjective) else None
@@ -891,7 +899,9 @@ class Picker:
             or "room" in noun.classes
         ):
             det = "the"  # fmt: skip
-        if det in ("my", "your", "his", "her", "our", "their") and self.chance(0.12):
+        if det in ("my", "your", "his", "her", "our", "their") and self.chance(
+            0.0 if self.plain else 0.12
+        ):
             return self.owned(noun, pl, adj)
         return noun_phrase(noun, det, pl, adj)
 
@@ -922,6 +932,8 @@ class Picker:
         return self.rng.randint(1000, 9999)
 
     def subject(self, pronoun: float = 0.6, animal: bool = False, name: float = 0.15) -> Subject:
+        if self.plain:
+            pronoun = max(pronoun, 0.75)
         r = self.rng.random()
         if r < pronoun:
             chosen = self.choice(PRONOUNS)
@@ -1264,14 +1276,16 @@ def statement(
     es = es_verb_group(subj, verb.es, _spanish_tense(verb.es, tense), neg, clitic)
     if tense in ("can", "want", "have_to", "need", "going") and clitic:
         es = es_verb_group(subj, verb.es, tense, neg, "") + clitic
-    if tense == "pres" and not neg and p.chance(0.15):
+    if p.plain:
+        adverbial = 0.0
+    if tense == "pres" and not neg and not p.plain and p.chance(0.15):
         en, es = _with_frequency(p, subj, verb, clitic)
         adverbial = 0.0  # not "always ... every week"
     en, es = _join(en, en_obj), _join(es, es_obj)
-    if not verb.objects and verb.es in INTRANSITIVE_PLACES and p.chance(0.5):
+    if not verb.objects and verb.es in INTRANSITIVE_PLACES and p.chance(0.2 if p.plain else 0.5):
         loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
         en, es = _join(en, loc_en), _join(es, loc_es)
-    if p.chance(0.15):
+    if not p.plain and p.chance(0.15):
         c_en, c_es = p.choice(COMPANY)
         if not (c_en == "together" and not subj.plural):
             en, es = _join(en, c_en), _join(es, c_es)
@@ -1370,14 +1384,19 @@ def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) ->
         adj = p.g.adjective_by_en["big"]
     neg = p.chance(0.3) if neg is None else neg
     tense = p.choice(["pres", "pres", "pres", "past", "fut"])
-    very = p.chance(0.25) and adj.en not in (
-        "open",
-        "closed",
-        "broken",
-        "married",
-        "lost",
-        "empty",
-        "full",
+    very = (
+        not p.plain
+        and p.chance(0.25)
+        and adj.en
+        not in (
+            "open",
+            "closed",
+            "broken",
+            "married",
+            "lost",
+            "empty",
+            "full",
+        )
     )
     es_adj = adj.es(subj.gender, subj.plural)
     lemma = adj.copula
@@ -1522,7 +1541,7 @@ def relative_np(p: Picker) -> NP:
         tense = "past"
     rel_en = en_statement(inner, verb, tense, False, p.chance(0.5)).strip()
     rel_es = es_verb_group(inner, verb.es, _spanish_tense(verb.es, tense), False)
-    if p.chance(0.4):
+    if p.extra(0.4):
         t_en, t_es = time_adverbial(p, tense)
         rel_en, rel_es = _join(rel_en, t_en), _join(rel_es, t_es)
     that = p.choice(["that", "that", "which", ""])
@@ -1879,7 +1898,7 @@ def pat_yes_no(p: Picker) -> tuple[str, str]:
     else:
         es = es_verb_group(subj, verb.es, es_t, neg, clitic, drop_he_she=True)
     es = _join(es, es_obj)
-    if p.chance(0.35):
+    if p.extra(0.35):
         t_en, t_es = time_adverbial(p, tense)
         en, es = _join(en, t_en), _join(es, t_es)
     return _sentence(en, es, "?")
@@ -1908,7 +1927,7 @@ def _wh_verb(
     else:
         es = es_verb_group(inverted, verb.es, es_t, neg, clitic, drop_he_she=True)
     es = _join(wh_es, es, "" if subj.pronoun else subj.es, es_obj)
-    if p.chance(adverbial):
+    if p.extra(adverbial):
         t_en, t_es = time_adverbial(p, tense)
         en, es = _join(en, t_en), _join(es, t_es)
     return _sentence(en, es, "?")
@@ -2192,7 +2211,7 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
             en, es = _join("let's go", en_obj), _join("vamos", es_obj)
         else:
             en, es = _join("let's", verb.base, en_obj), _join("vamos a", verb.es, es_obj)
-        if p.chance(0.3):
+        if p.extra(0.3):
             t_en, t_es = time_adverbial(p, "fut", simple=True)
             en, es = _join(en, t_en), _join(es, t_es)
         return _sentence(en, es, "!" if p.chance(0.3) else ".")
@@ -2255,7 +2274,7 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
         imp = m.verb(verb.es, "imp")
         en = _join(verb.base, en_obj)
         es = _join(attach_clitic(imp, clitic) if clitic else imp, es_obj)
-    if p.chance(0.2):
+    if p.extra(0.2):
         t_en, t_es = time_adverbial(p, "fut", simple=True)
         en, es = _join(en, t_en), _join(es, t_es)
     rr = p.rng.random()
@@ -2448,7 +2467,7 @@ def pat_names(p: Picker) -> tuple[str, str]:
         neg = p.chance(0.15)
         en = _join(en_statement(subj, verb, tense, neg, p.chance(0.5)), en_obj)
         es = _join(es_verb_group(subj, verb.es, tense, neg), es_obj)
-        if p.chance(0.5):
+        if p.extra(0.5):
             t_en, t_es = time_adverbial(p, tense)
             en, es = _join(en, t_en), _join(es, t_es)
         return _sentence(en, es)
@@ -2472,7 +2491,7 @@ def pat_names(p: Picker) -> tuple[str, str]:
         if p.chance(0.4):
             place = p.place()
             en, es = _join(en, f"in {place.en}"), _join(es, f"en {place.es}")
-        if p.chance(0.5):
+        if p.extra(0.5):
             t_en, t_es = time_adverbial(p, tense)
             en, es = _join(en, t_en), _join(es, t_es)
         return _sentence(en, es)
@@ -2591,6 +2610,9 @@ def _clean(text: str) -> str:
     return re.sub(r" ([,?!.])", r"\1", text)
 
 
+PLAIN_SHARE = 0.35  # short pairs can repeat; the sampler moves on to longer ones when they do
+
+
 def everyday_examples(count: int, seed: int = 0) -> list[tuple[str, str, str]]:
     """`count` distinct (English, Spanish, pattern name) triples, deterministic for a seed."""
     if count < 0:
@@ -2604,6 +2626,7 @@ def everyday_examples(count: int, seed: int = 0) -> list[tuple[str, str, str]]:
     misses = 0
     while len(out) < count and misses < 50 * count + 1000:
         name = rng.choices(names, weights)[0]
+        p.plain = name != "long" and rng.random() < PLAIN_SHARE
         pair = PATTERNS[name][1](p)
         if pair is None:
             misses += 1
