@@ -446,7 +446,8 @@ def wordnet_surnames(wordnet_dir: Path = WORDNET_DIR) -> list[str]:
                 fields = line.split(" ", 4 + 2 * 64)
                 count = int(fields[3], 16)
                 words = fields[4 : 4 + 2 * count : 2]
-                if pos == "noun" and fields[1] == "15":  # places: London is Jack London too
+                if pos != "noun" or fields[1] != "18":
+                    # a place, a day, a language ...: London is Jack London too, Sunday Billy
                     common.update(w.lower() for w in words)
                 common.update(w.lower() for w in words if w[:1].islower())
     dated = re.compile(r"\(\d{3,4}-\d{3,4}\)")
