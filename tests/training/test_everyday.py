@@ -326,3 +326,22 @@ def test_same_pairs_in_another_process(pairs) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout.strip()
     assert out == hashlib.sha1(repr(pairs[:500]).encode()).hexdigest()
+
+
+def test_wordnet_surnames_keep_only_people(tmp_path) -> None:
+    """Dated instances of people become surnames, unless the word names anything else."""
+    header = "  1 This software and database is being provided ...\n"
+    (tmp_path / "data.noun").write_text(
+        header + "10954498 18 n 02 Einstein 0 Albert_Einstein 0 002 @i 10428004 n 0000 | physicist"
+        " (1879-1955)  \n"
+        + "11000001 18 n 01 London 0 001 @i 10428004 n 0000 | writer (1876-1916)  \n"
+        + "11000002 18 n 01 Sunday 0 001 @i 10428004 n 0000 | evangelist (1862-1935)  \n"
+        + "11000003 18 n 01 Rice 0 001 @i 10428004 n 0000 | writer (1892-1967)  \n"
+        + "11000004 18 n 01 Unknown 0 001 @i 10428004 n 0000 | someone, no dates  \n"
+        + "08000001 15 n 01 London 0 001 @i 08000000 n 0000 | capital city  \n"
+        + "15000001 28 n 01 Sunday 0 001 @ 15000000 n 0000 | first day of the week  \n"
+        + "07000001 13 n 01 rice 0 001 @ 07000000 n 0000 | grains  \n",
+        encoding="latin-1",
+    )
+    assert everyday.wordnet_surnames(tmp_path) == ["Einstein"]
+    assert everyday.wordnet_surnames(tmp_path / "missing") == []
