@@ -2516,6 +2516,85 @@ def pat_names(p: Picker) -> tuple[str, str]:
     return _sentence(c.en, c.es)
 
 
+def _be_with(p: Picker, subj: Subject, question: bool, neg: bool, complement_en: str) -> str:
+    """English 'I'm not a doctor' / 'Is she a doctor' around a complement."""
+    if question:
+        be = _be(subj)
+        if neg and be == "am":
+            return f"am {subj.en} not {complement_en}"
+        return f"{be}{'n' + chr(39) + 't' if neg else ''} {subj.en} {complement_en}"
+    return _join(_be_statement(subj, neg, p.contract()), complement_en)
+
+
+def pat_about_me(p: Picker) -> tuple[str, str]:
+    """Jobs, origins, favourites, dates, phone numbers: what a student says about themselves."""
+    r = p.rng.random()
+    subj = p.subject(pronoun=0.6, name=0.25)
+    if r < 0.4:  # I'm a teacher. / Soy profesor.
+        en_job, es_m, es_f = p.choice(_table(lex.PROFESSIONS))
+        es_job = es_f if subj.gender == "f" else es_m
+        question, neg = p.chance(0.25), p.chance(0.25)
+        if subj.plural:
+            en_c = _english_plural(en_job)
+            es_c = spanish_plural_rule(es_job)
+        else:
+            en_c = f"{_an(en_job)} {en_job}"
+            es_c = es_job
+        en = _be_with(p, subj, question, neg, en_c)
+        es = _join(es_verb_group(subj, "ser", "pres", neg, drop_he_she=question), es_c)
+        return _sentence(en, es, "?" if question else ".")
+    if r < 0.55:  # I'm from Spain. / Soy de España.
+        place = p.place()
+        question, neg = p.chance(0.2), p.chance(0.15)
+        en = _be_with(p, subj, question, neg, f"from {place.en}")
+        es = _join(es_verb_group(subj, "ser", "pres", neg, drop_he_she=question), f"de {place.es}")
+        return _sentence(en, es, "?" if question else ".")
+    if r < 0.7:  # What is your favourite colour? / My favourite city is Paris.
+        en_thing, es_thing, gender = p.choice(_table(lex.FAVOURITES))
+        fav = "favorita" if gender == "f" else "favorito"
+        owner_en, owner_es = p.choice([("your", "tu"), ("my", "mi"), ("his", "su"), ("her", "su")])
+        if en_thing in ("city", "country") and p.chance(0.5):
+            place = p.place("city" if en_thing == "city" else "country")
+            return (
+                f"{_cap(owner_en)} favourite {en_thing} is {place.en}.",
+                f"{_cap(owner_es)} {es_thing} {fav} es {place.es}.",
+            )
+        favourite = p.choice(["favourite", "favorite"])
+        if owner_en == "my":
+            owner_en, owner_es = "your", "tu"
+        return (
+            f"What is {owner_en} {favourite} {en_thing}?",
+            f"¿Cuál es {owner_es} {es_thing} {fav}?",
+        )
+    if r < 0.85:  # My birthday is on 3 March. / Mi cumpleaños es el 3 de marzo.
+        month_en, month_es = p.choice(_table(lex.MONTHS))
+        day = p.rng.randint(1, 28)
+        owner_en, owner_es = p.choice([("My", "Mi"), ("Your", "Tu"), ("His", "Su"), ("Her", "Su")])
+        en_date = f"{day} {month_en}" if p.chance(0.5) else f"{month_en} {day}"
+        if p.chance(0.3):
+            year = p.rng.randint(1800, 2099)
+            en_date, es_date = f"{en_date}, {year}", f"el {day} de {month_es} de {year}"
+            event_en, event_es = p.choice(
+                [("The concert", "El concierto"), ("The meeting", "La reunión"),
+                 ("The party", "La fiesta"), ("The wedding", "La boda")]
+            )  # fmt: skip
+            return f"{event_en} is on {en_date}.", f"{event_es} es {es_date}."
+        return (
+            f"{owner_en} birthday is on {en_date}.",
+            f"{owner_es} cumpleaños es el {day} de {month_es}.",
+        )
+    if r < 0.93:  # It's 5 o'clock. / Son las 5.
+        hour = p.rng.randint(1, 12)
+        minutes = p.choice(["", "", "15", "30", "45", "10", "20", "50"])
+        es_be = "Es la" if hour == 1 else "Son las"
+        if minutes:
+            return f"It's {hour}:{minutes}.", f"{es_be} {hour}:{minutes}."
+        return f"It's {hour} o'clock.", f"{es_be} {hour}."
+    number = "".join(str(p.rng.randint(0, 9)) for _ in range(p.choice([7, 8, 9])))
+    owner_en, owner_es = p.choice([("My", "Mi"), ("Your", "Tu"), ("Her", "Su"), ("His", "Su")])
+    return f"{owner_en} phone number is {number}.", f"{owner_es} número de teléfono es {number}."
+
+
 def verb_es_form(lemma: str, tense: str, subj: Subject) -> str:
     return grammar().morph.verb(lemma, tense, subj.key)
 
@@ -2602,6 +2681,7 @@ PATTERNS: dict[str, tuple[float, Callable[[Picker], tuple[str, str] | None]]] = 
     "imperative": (8.0, pat_imperative),
     "numbers": (6.0, pat_numbers),
     "names": (4.0, pat_names),
+    "about_me": (4.0, pat_about_me),
     "long": (20.0, pat_long),
 }
 

@@ -667,3 +667,59 @@ Who is {n}?|¿Quién es {n}?
 Have you seen {n}?|¿Has visto a {n}?
 Call {n}, please.|Llama a {n}, por favor.
 """
+
+# Jobs: English | Spanish masculine | Spanish feminine ("Soy profesor.", "Es médica.": ser and
+# no article in Spanish)
+PROFESSIONS = """
+teacher|profesor|profesora
+doctor|médico|médica
+student|estudiante|estudiante
+nurse|enfermero|enfermera
+cook|cocinero|cocinera
+driver|conductor|conductora
+engineer|ingeniero|ingeniera
+lawyer|abogado|abogada
+artist|artista|artista
+singer|cantante|cantante
+writer|escritor|escritora
+farmer|granjero|granjera
+dentist|dentista|dentista
+police officer|policía|policía
+scientist|científico|científica
+journalist|periodista|periodista
+painter|pintor|pintora
+musician|músico|música
+architect|arquitecto|arquitecta
+photographer|fotógrafo|fotógrafa
+"""
+
+MONTHS = """
+January|enero
+February|febrero
+March|marzo
+April|abril
+May|mayo
+June|junio
+July|julio
+August|agosto
+September|septiembre
+October|octubre
+November|noviembre
+December|diciembre
+"""
+
+# "What is your favourite ...?": English | Spanish noun | gender
+FAVOURITES = """
+colour|color|m
+food|comida|f
+animal|animal|m
+sport|deporte|m
+song|canción|f
+film|película|f
+book|libro|m
+city|ciudad|f
+country|país|m
+drink|bebida|f
+day|día|m
+subject|asignatura|f
+"""

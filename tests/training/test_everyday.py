@@ -345,3 +345,16 @@ def test_wordnet_surnames_keep_only_people(tmp_path) -> None:
     )
     assert everyday.wordnet_surnames(tmp_path) == ["Einstein"]
     assert everyday.wordnet_surnames(tmp_path / "missing") == []
+
+
+def test_jobs_take_no_article_and_agree() -> None:
+    jobs = {en: (m, f) for en, m, f in everyday._table(everyday.lex.PROFESSIONS)}
+    checked = 0
+    for en, es, _ in everyday.everyday_examples(3000, seed=11):
+        match = re.fullmatch(r"(She|He)(?:'s| is) an? ([a-z ]+)\.", en)
+        if match and match.group(2) in jobs:
+            masc, fem = jobs[match.group(2)]
+            job = fem if match.group(1) == "She" else masc
+            assert es.lower().endswith(f"es {job}."), (en, es)
+            checked += 1
+    assert checked
