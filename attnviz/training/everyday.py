@@ -872,6 +872,11 @@ class Picker:
         options = self.g.select(f"adj:{noun.en}:{attributive}:{copula}", build)
         return self.choice(options) if options else None
 
+    def has_adjectives(self, noun: Noun) -> bool:
+        """Whether some adjective suits the noun after a copula ("the music is ..." has none)."""
+        cls = set(noun.classes) | ({"human"} if noun.human else set())
+        return any(a.classes & cls for a in self.g.adjectives)
+
     def np(
         self,
         classes: frozenset[str] | set[str] | tuple[str, ...],
@@ -880,10 +885,14 @@ class Picker:
         plural: float = 0.3,
         bare: float = 0.0,
         number: float = 0.0,
+        exclude: tuple[str, ...] = (),
     ) -> NP:
         if self.plain:
             adjective = number = 0.0
         nouns = self.g.nouns_of(*classes)
+        if exclude:
+            key = f"nouns:{sorted(classes)}-{exclude}"
+            nouns = self.g.select(key, lambda: [n for n in nouns if not n.classes & set(exclude)])
         noun = self.choice(nouns)
         adj = self.adjective_for(noun) if self.chance(adjective) else None
         if not noun.mass and self.chance(number):
@@ -918,7 +927,8 @@ class Picker:
             owner_es = owner_en
             genitive = owner_en + ("'" if owner_en.endswith("s") else "'s")
         else:
-            owner_noun = self.choice(self.g.nouns_of("kin", "person"))
+            owners = [n for n in self.g.nouns_of("kin", "person") if n.en not in ("man", "woman")]
+            owner_noun = self.choice(owners)
             owner_plural = "one" not in owner_noun.classes and self.chance(0.2)
             owner = noun_phrase(owner_noun, self.choice(("my", "your", "the", "our")), owner_plural)
             owner_en, owner_es = owner.en, owner.es
@@ -1362,16 +1372,16 @@ def _copula_subject(p: Picker, human: bool) -> tuple[Subject, Noun | None]:
         return subj, None
     noun = p.choice(
         p.g.select(
-            "not n.human and n.classes - {'abstract'}",
-            lambda: [n for n in p.g.nouns if not n.human and n.classes - {"abstract"}],
+            "copula subjects",
+            lambda: [n for n in p.g.nouns if not n.human and p.has_adjectives(n)],
         )
     )
-    np = p.np(
-        [next(iter(sorted(noun.classes)))],
-        dets=("the", "my", "your", "this", "that", "our"),
-        adjective=0,
-    )
-    return Subject(np.en, np.es, 3, np.plural, np.gender), np.noun
+    det = p.choice(("the", "the", "my", "your", "this", "that", "our"))
+    if det in ("my", "your", "our") and not noun.classes & {"thing", "clothing", "vehicle", "pet"}:
+        det = "the"
+    plural = not noun.mass and "one" not in noun.classes and p.chance(0.3)
+    np = noun_phrase(noun, det, plural)
+    return Subject(np.en, np.es, 3, np.plural, np.gender), noun
 
 
 def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) -> Clause:
@@ -1441,6 +1451,7 @@ def location_clause(p: Picker, neg: bool | None = None, question: bool = False) 
             ("small", "thing", "toy", "pet", "clothing"),
             dets=("the", "my", "your", "his", "her"),
             adjective=0.25,
+            exclude=("fixed", "furniture", "plant", "place"),
         )
         subj = Subject(np.en, np.es, 3, np.plural, np.gender)
         where_en, where_es = thing_location(p)
