@@ -2215,11 +2215,12 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
     if r < 0.15:  # Let's ...
         verb = p.choice(
             p.g.select(
-                "v.es not in SINGLE_TENSE_VERBS and v.es not in ('llegar', 'venir')",
+                "let's verbs",
                 lambda: [
                     v
                     for v in p.g.verbs
-                    if v.es not in SINGLE_TENSE_VERBS and v.es not in ("llegar", "venir")
+                    if v.es not in SINGLE_TENSE_VERBS
+                    and v.es not in ("llegar", "venir", "romper", "perder", "olvidar", "salir")
                 ],
             )
         )
