@@ -13,24 +13,24 @@ from __future__ import annotations
 NOUNS = """
 apple||manzana|f|food fruit
 bread|-|pan|m|food
-cake||pastel|m|food
+cake||pastel|m|food dish
 cheese|-|queso|m|food
 chicken|-|pollo|m|food
 egg||huevo|m|food
 fish|-|pescado|m|food
 rice|-|arroz|m|food
-soup|-|sopa|f|food
-pizza||pizza|f|food
-sandwich|sandwiches|sándwich/sándwiches|m|food
-salad||ensalada|f|food
+soup|-|sopa|f|food dish
+pizza||pizza|f|food dish
+sandwich|sandwiches|sándwich/sándwiches|m|food dish
+salad||ensalada|f|food dish
 orange||naranja|f|food fruit
 banana||plátano|m|food fruit
-cookie||galleta|f|food
+cookie||galleta|f|food dish
 meat|-|carne|f|food
 tomato|tomatoes|tomate|m|food
-pasta|-|pasta|f|food
+pasta|-|pasta|f|food dish
 chocolate|-|chocolate|m|food
-ice cream|-|helado|m|food
+ice cream|-|helado|m|food dish
 strawberry|strawberries|fresa|f|food fruit
 carrot||zanahoria|f|food
 pear||pera|f|food fruit
@@ -131,7 +131,7 @@ chair||silla|f|thing furniture surface
 bed||cama|f|thing furniture surface
 sofa||sofá|m|thing furniture surface
 lamp||lámpara|f|thing furniture
-book||libro|m|thing readable openable
+book||libro|m|thing readable openable printed
 pen||bolígrafo|m|thing small
 pencil||lápiz|m|thing small
 bag||bolsa|f|thing openable container
@@ -152,9 +152,9 @@ photo||foto|f|thing
 camera||cámara|f|thing device
 gift||regalo|m|thing openable
 letter||carta|f|thing readable openable writable askable
-newspaper||periódico|m|thing readable
-magazine||revista|f|thing readable
-map||mapa|m|thing readable
+newspaper||periódico|m|thing readable printed
+magazine||revista|f|thing readable printed
+map||mapa|m|thing readable printed
 window||ventana|f|thing openable fixed
 door||puerta|f|thing openable fixed
 television||televisión|f|thing device
@@ -170,7 +170,7 @@ poem||poema|m|readable writable
 email||correo|m|readable writable askable
 message||mensaje|m|readable writable askable
 menu||menú|m|readable
-novel||novela|f|readable writable
+novel||novela|f|readable writable printed
 song||canción|f|song writable
 film||película|f|watchable
 game||partido|m|watchable
@@ -293,7 +293,7 @@ VERBS = """
 eat,eats,ate,eating|comer|food|||subj=animal
 drink,drinks,drank,drinking|beber|drink|||subj=animal
 cook,cooks,cooked,cooking|cocinar|food|||
-buy,buys,bought,buying|comprar|food drink small device toy clothing vehicle readable plant|||
+buy,buys,bought,buying|comprar|food drink small device toy clothing vehicle printed plant|||
 sell,sells,sold,selling|vender|vehicle device furniture building|||
 have,has,had,having|tener|pet vehicle small device toy|||
 read,reads,read,reading|leer|readable|||
@@ -338,7 +338,7 @@ remember,remembers,remembered,remembering|recordar|person abstract|||clitic
 kiss,kisses,kissed,kissing|besar|person|||clitic
 hug,hugs,hugged,hugging|abrazar|person|||clitic
 follow,follows,followed,following|seguir|person|||clitic
-make,makes,made,making|hacer|food|||
+make,makes,made,making|hacer|dish|||
 try,tries,tried,trying|probar|food drink|||
 paint,paints,painted,painting|pintar|furniture building fixed|||
 answer,answers,answered,answering|responder|askable||a|
