@@ -1040,6 +1040,13 @@ PROGRESSIVE_TIMES = [
     ("at the moment", "en este momento"),
     ("this week", "esta semana"),
 ]
+DEGREES = [  # before an adjective
+    ("very", "muy"),
+    ("very", "muy"),
+    ("so", "tan"),
+    ("too", "demasiado"),
+    ("quite", "bastante"),
+]
 COMPANY = [
     ("with my friends", "con mis amigos"),
     ("with my family", "con mi familia"),
@@ -1050,6 +1057,12 @@ COMPANY = [
     ("with your brother", "con tu hermano"),
     ("with their grandparents", "con sus abuelos"),
     ("together", "juntos"),
+    ("with me", "conmigo"),
+    ("with you", "contigo"),
+    ("with us", "con nosotros"),
+    ("with him", "con él"),
+    ("with her", "con ella"),
+    ("with them", "con ellos"),
 ]
 
 
@@ -1128,6 +1141,8 @@ def location(p: Picker, kinds=("room", "outdoor", "place"), cities: bool = True)
         return f"in {place.en}", f"en {place.es}"
     noun = p.choice(p.g.nouns_of(*kinds))
     np = noun_phrase(noun, "the")
+    if "room" not in noun.classes and p.chance(0.15):
+        return f"near {np.en}", f"cerca de {np.es}"
     prep = "in" if {"room", "outdoor", "water"} & noun.classes else "at"
     if "event" in noun.classes:
         prep = "at"
@@ -1303,6 +1318,10 @@ def statement(
         en, es = _join(en, loc_en), _join(es, loc_es)
     if not p.plain and p.chance(0.15):
         c_en, c_es = p.choice(COMPANY)
+        selves = {"with me": ("I",), "with us": ("I", "we"), "with you": ("you",),
+                  "with him": ("he",), "with her": ("she",), "with them": ("they",)}  # fmt: skip
+        if subj.en in selves.get(c_en, ()):
+            c_en, c_es = COMPANY[0]
         if not (c_en == "together" and not subj.plural):
             en, es = _join(en, c_en), _join(es, c_es)
     if p.chance(adverbial):
@@ -1418,8 +1437,9 @@ def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) ->
     lemma = adj.copula
     es_tense = {"pres": "pres", "past": "pii", "fut": "fut"}[tense]
     contract = p.contract()
-    en_adj = ("very " if very else "") + adj.en
-    es_adj = ("muy " if very else "") + es_adj
+    degree_en, degree_es = p.choice(DEGREES) if very else ("", "")
+    en_adj = _join(degree_en, adj.en)
+    es_adj = _join(degree_es, es_adj)
     if question:
         be = _be(subj, tense == "past")
         if tense == "fut":
@@ -2228,7 +2248,9 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
         if verb.es == "ir":
             en, es = _join("let's go", en_obj), _join("vamos", es_obj)
         else:
-            en, es = _join("let's", verb.base, en_obj), _join("vamos a", verb.es, es_obj)
+            # nosotros subjunctive: "Let's eat pizza." / "Comamos pizza."
+            let_es = p.g.morph.verb(verb.es, "prs", ("p1", "pl"))
+            en, es = _join("let's", verb.base, en_obj), _join(let_es, es_obj)
         if p.extra(0.3):
             t_en, t_es = time_adverbial(p, "fut", simple=True)
             en, es = _join(en, t_en), _join(es, t_es)
@@ -2580,7 +2602,7 @@ def pat_about_me(p: Picker) -> tuple[str, str]:
         if owner_en == "my":
             owner_en, owner_es = "your", "tu"
         return (
-            f"What is {owner_en} {favourite} {en_thing}?",
+            f"{p.choice(['What is', 'What' + chr(39) + 's'])} {owner_en} {favourite} {en_thing}?",
             f"¿Cuál es {owner_es} {es_thing} {fav}?",
         )
     if r < 0.85:  # My birthday is on 3 March. / Mi cumpleaños es el 3 de marzo.

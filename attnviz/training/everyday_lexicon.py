@@ -88,6 +88,8 @@ uncle||tío|m|person kin
 aunt||tía|f|person kin
 cousin||primo|m|person kin
 boss|bosses|jefe|m|person one
+husband||marido|m|person kin one
+wife|wives|mujer|f|person kin one
 park||parque|m|place outdoor
 beach|beaches|playa|f|place outdoor
 school||escuela|f|place
@@ -138,7 +140,7 @@ bag||bolsa|f|thing openable container
 box|boxes|caja|f|thing openable container
 key||llave|f|thing small
 phone||teléfono|m|thing device
-computer||computadora|f|thing device
+computer||ordenador|m|thing device
 clock||reloj|m|thing
 umbrella||paraguas/paraguas|m|thing openable
 cup||taza|f|thing fragile
@@ -270,7 +272,7 @@ closed|cerrado|estar|openable|
 broken|roto|estar|thing vehicle|attr
 ready|listo|estar|human food|
 tired|cansado|estar|human|
-happy|contento|estar|human|
+happy|feliz|estar|human|
 sad|triste|estar|human|
 angry|enfadado|estar|human|
 worried|preocupado|estar|human|

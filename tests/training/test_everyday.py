@@ -132,9 +132,10 @@ def test_negation_says_no(examples) -> None:
 def test_imperatives(examples) -> None:
     imperatives = [(en, es) for en, es, name in examples if name == "imperative"]
     assert any(en.startswith("Don't ") and es.startswith("No ") for en, es in imperatives)
-    assert any(
-        en.startswith("Let's ") and es.startswith(("Vamos", "¡Vamos")) for en, es in imperatives
-    )
+    lets = [(en, es) for en, es in imperatives if en.startswith("Let's ")]
+    assert any(es.startswith(("Vamos", "¡Vamos")) for en, es in lets if "Let's go" in en)
+    # nosotros subjunctive: "Let's eat pizza." / "Comamos pizza."
+    assert any(re.match(r"¡?[A-Z]\w+mos\b", es) for en, es in lets if "Let's go" not in en)
     assert any(en.endswith(", please.") and es.endswith(", por favor.") for en, es in imperatives)
     assert any(en.startswith("Could you") and es.startswith("¿Podrías") for en, es in imperatives)
 
