@@ -1151,7 +1151,7 @@ def location(p: Picker, kinds=("room", "outdoor", "place"), cities: bool = True)
     return f"{prep} {np.en}", f"en {np.es}"
 
 
-def thing_location(p: Picker) -> tuple[str, str]:
+def thing_location(p: Picker, furniture_only: bool = False) -> tuple[str, str]:
     """Where a thing is: on the table, under the bed, next to the door, in the box ..."""
     preps = [
         ("on", "en", ("surface",)),
@@ -1161,6 +1161,8 @@ def thing_location(p: Picker) -> tuple[str, str]:
         ("in", "en", ("room",)),
         ("in", "dentro de", ("container",)),
     ]
+    if furniture_only:
+        preps = preps[:3]  # on, under, next to
     en_prep, es_prep, classes = p.choice(preps)
     noun = p.choice(p.g.nouns_of(*classes))
     det = "the" if "room" in noun.classes else p.choice(["the", "the", "my", "your"])
@@ -1314,7 +1316,10 @@ def statement(
         adverbial = 0.0  # not "always ... every week"
     en, es = _join(en, en_obj), _join(es, es_obj)
     if not verb.objects and verb.es in INTRANSITIVE_PLACES and p.chance(0.2 if p.plain else 0.5):
-        loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
+        if verb.es in ("dormir", "descansar") and p.chance(0.4):
+            loc_en, loc_es = thing_location(p, furniture_only=True)  # under the table
+        else:
+            loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
         en, es = _join(en, loc_en), _join(es, loc_es)
     if not p.plain and p.chance(0.15):
         c_en, c_es = p.choice(COMPANY)
@@ -1999,6 +2004,11 @@ def pat_wh(p: Picker) -> tuple[str, str]:
                 frozenset(),
             )
         return _wh_verb(p, "where", "dónde", verb, subj, p.choice(["pres", "pres", "past"]))
+    if r < 0.25 and p.chance(0.3):  # Where did you buy that dress?
+        verb = verbs[p.choice(["comprar", "encontrar", "perder", "ver", "comer"])]
+        en_obj, es_obj, clitic = verb_object(p, verb, subj, clitic_ok=False, dets=IMPERATIVE_DETS)
+        tense = p.choice(["past", "past", "pres", "fut", "going"])
+        return _wh_verb(p, "where", "dónde", verb, subj, tense, en_obj, es_obj, clitic, adverbial=0)
     if r < 0.25:  # Where are you going? Where did you go?
         verb = verbs[p.choice(["ir", "viajar"])]
         tense = p.choice(
