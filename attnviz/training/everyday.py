@@ -886,10 +886,21 @@ class Picker:
         bare: float = 0.0,
         number: float = 0.0,
         exclude: tuple[str, ...] = (),
+        quantities: bool = True,
     ) -> NP:
         if self.plain:
             adjective = number = 0.0
         nouns = self.g.nouns_of(*classes)
+        if (
+            not self.plain
+            and quantities
+            and not exclude
+            and {"food", "drink"} & set(classes)
+            and self.chance(0.12)
+        ):
+            quantity = self.quantity(classes, number)
+            if quantity is not None:
+                return quantity
         if exclude:
             key = f"nouns:{sorted(classes)}-{exclude}"
             nouns = self.g.select(key, lambda: [n for n in nouns if not n.classes & set(exclude)])
@@ -919,6 +930,34 @@ class Picker:
         ):
             return self.owned(noun, pl, adj)
         return noun_phrase(noun, det, pl, adj)
+
+    def quantity(self, classes, number: float) -> NP | None:
+        """'a cup of tea' / 'una taza de té', '3 bottles of water' / '3 botellas de agua'."""
+        wanted = set(classes)
+        options = [
+            (c, n)
+            for c, nouns in CONTAINERS
+            for n in nouns
+            if self.g.noun_by_en[n].classes & wanted
+        ]
+        if not options:
+            return None
+        (en_c, es_c, gender), noun_en = self.choice(options)
+        container = Noun(
+            en_c, _english_plural(en_c), es_c, spanish_plural_rule(es_c), gender, frozenset()
+        )
+        r = self.rng.random()
+        if r < 0.3 + number:
+            amount = self.rng.randint(2, 6) if self.chance(0.8) else self.number()
+            head = noun_phrase(container, number=amount)
+        else:
+            head = noun_phrase(container, self.choice(("a", "a", "the", "this", "my", "your")))
+        noun = self.g.noun_by_en[noun_en]
+        of_en = noun.en if noun.mass else noun.en_pl
+        of_es = noun.es if noun.mass else noun.es_pl
+        return NP(
+            f"{head.en} of {of_en}", f"{head.es} de {of_es}", gender, head.plural, False, container
+        )
 
     def owned(self, noun: Noun, plural: bool, adjective: Adjective | None) -> NP:
         """English 's: "my brother's car" / "el coche de mi hermano", "Anna's keys"."""
@@ -1039,6 +1078,15 @@ PROGRESSIVE_TIMES = [
     ("today", "hoy"),
     ("at the moment", "en este momento"),
     ("this week", "esta semana"),
+]
+CONTAINERS = [  # (English, Spanish, gender), what they hold
+    (("cup", "taza", "f"), ("coffee", "tea", "milk")),
+    (("glass", "vaso", "m"), ("water", "milk", "wine", "lemonade", "beer")),
+    (("bottle", "botella", "f"), ("water", "wine", "beer", "milk", "lemonade")),
+    (("piece", "trozo", "m"), ("cake", "cheese", "bread", "chocolate", "pizza", "meat")),
+    (("kilo", "kilo", "m"), ("rice", "apple", "tomato", "orange", "banana", "meat")),
+    (("plate", "plato", "m"), ("soup", "rice", "pasta", "salad")),
+    (("box", "caja", "f"), ("cookie", "chocolate", "strawberry")),
 ]
 DEGREES = [  # before an adjective
     ("very", "muy"),
@@ -1696,6 +1744,7 @@ def gustar_clause(p: Picker, question: bool = False, neg: bool | None = None) ->
             dets=("the", "this", "that", "my", "your", "his", "her", "our"),
             adjective=0.3,
             plural=0.3,
+            quantities=False,
         )
         stim_en, stim_es, stim_pl = np.en, np.es, np.plural
         tense = p.choice(["pres", "past"])

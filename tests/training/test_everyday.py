@@ -365,3 +365,21 @@ def test_jobs_take_no_article_and_agree() -> None:
             assert es.lower().endswith(f"es {job}."), (en, es)
             checked += 1
     assert checked
+
+
+def test_quantities_agree_with_their_container() -> None:
+    """'a cup of tea' / 'una taza de té', '3 bottles of water' / '3 botellas de agua'."""
+    picker = everyday.Picker(random.Random(3))
+    containers = {}
+    for (en, es, gender), _ in everyday.CONTAINERS:
+        containers[en] = (es, gender)
+        containers[everyday._english_plural(en)] = (everyday.spanish_plural_rule(es), gender)
+    for _ in range(200):
+        np = picker.quantity(("drink", "food"), 0.0)
+        assert np is not None
+        en_container = np.en.split(" of ")[0].split()[-1]
+        es_container, gender = containers[en_container]
+        assert f"{es_container} de " in np.es and np.gender == gender, (np.en, np.es)
+        assert re.findall(r"\d+", np.en) == re.findall(r"\d+", np.es)
+        if np.es.startswith(("una ", "un ")):
+            assert np.es.split()[0] == ("una" if gender == "f" else "un"), np.es
