@@ -953,8 +953,9 @@ class Picker:
         else:
             head = noun_phrase(container, self.choice(("a", "a", "the", "this", "my", "your")))
         noun = self.g.noun_by_en[noun_en]
-        of_en = noun.en if noun.mass else noun.en_pl
-        of_es = noun.es if noun.mass else noun.es_pl
+        singular = noun.mass or en_c in ("piece", "plate")  # a piece of cake, 2 kilos of apples
+        of_en = noun.en if singular else noun.en_pl
+        of_es = noun.es if singular else noun.es_pl
         return NP(
             f"{head.en} of {of_en}", f"{head.es} de {of_es}", gender, head.plural, False, container
         )
@@ -1187,7 +1188,10 @@ def location(p: Picker, kinds=("room", "outdoor", "place"), cities: bool = True)
     if cities and p.chance(0.3):
         place = p.place()
         return f"in {place.en}", f"en {place.es}"
-    noun = p.choice(p.g.nouns_of(*kinds))
+    nouns = p.g.nouns_of(*kinds)
+    if "water" not in kinds:  # nobody walks in the lake
+        nouns = p.g.select(f"dry:{kinds}", lambda: [n for n in nouns if "water" not in n.classes])
+    noun = p.choice(nouns)
     np = noun_phrase(noun, "the")
     if "room" not in noun.classes and p.chance(0.15):
         return f"near {np.en}", f"cerca de {np.es}"
@@ -1196,6 +1200,8 @@ def location(p: Picker, kinds=("room", "outdoor", "place"), cities: bool = True)
         prep = "at"
     if noun.en in ("beach", "river", "lake") or "water" in noun.classes:
         prep = "at" if noun.en == "beach" else "in"
+    if noun.en in ("island", "street", "square"):
+        prep = "on" if noun.en == "island" else "in"
     return f"{prep} {np.en}", f"en {np.es}"
 
 
