@@ -872,11 +872,6 @@ class Picker:
         options = self.g.select(f"adj:{noun.en}:{attributive}:{copula}", build)
         return self.choice(options) if options else None
 
-    def has_adjectives(self, noun: Noun) -> bool:
-        """Whether some adjective suits the noun after a copula ("the music is ..." has none)."""
-        cls = set(noun.classes) | ({"human"} if noun.human else set())
-        return any(a.classes & cls for a in self.g.adjectives)
-
     def np(
         self,
         classes: frozenset[str] | set[str] | tuple[str, ...],
@@ -885,25 +880,10 @@ class Picker:
         plural: float = 0.3,
         bare: float = 0.0,
         number: float = 0.0,
-        exclude: tuple[str, ...] = (),
-        quantities: bool = True,
     ) -> NP:
         if self.plain:
             adjective = number = 0.0
         nouns = self.g.nouns_of(*classes)
-        if (
-            not self.plain
-            and quantities
-            and not exclude
-            and {"food", "drink"} & set(classes)
-            and self.chance(0.12)
-        ):
-            quantity = self.quantity(classes, number)
-            if quantity is not None:
-                return quantity
-        if exclude:
-            key = f"nouns:{sorted(classes)}-{exclude}"
-            nouns = self.g.select(key, lambda: [n for n in nouns if not n.classes & set(exclude)])
         noun = self.choice(nouns)
         adj = self.adjective_for(noun) if self.chance(adjective) else None
         if not noun.mass and self.chance(number):
@@ -931,35 +911,6 @@ class Picker:
             return self.owned(noun, pl, adj)
         return noun_phrase(noun, det, pl, adj)
 
-    def quantity(self, classes, number: float) -> NP | None:
-        """'a cup of tea' / 'una taza de té', '3 bottles of water' / '3 botellas de agua'."""
-        wanted = set(classes)
-        options = [
-            (c, n)
-            for c, nouns in CONTAINERS
-            for n in nouns
-            if self.g.noun_by_en[n].classes & wanted
-        ]
-        if not options:
-            return None
-        (en_c, es_c, gender), noun_en = self.choice(options)
-        container = Noun(
-            en_c, _english_plural(en_c), es_c, spanish_plural_rule(es_c), gender, frozenset()
-        )
-        r = self.rng.random()
-        if r < 0.3 + number:
-            amount = self.rng.randint(2, 6) if self.chance(0.8) else self.number()
-            head = noun_phrase(container, number=amount)
-        else:
-            head = noun_phrase(container, self.choice(("a", "a", "the", "this", "my", "your")))
-        noun = self.g.noun_by_en[noun_en]
-        singular = noun.mass or en_c in ("piece", "plate")  # a piece of cake, 2 kilos of apples
-        of_en = noun.en if singular else noun.en_pl
-        of_es = noun.es if singular else noun.es_pl
-        return NP(
-            f"{head.en} of {of_en}", f"{head.es} de {of_es}", gender, head.plural, False, container
-        )
-
     def owned(self, noun: Noun, plural: bool, adjective: Adjective | None) -> NP:
         """English 's: "my brother's car" / "el coche de mi hermano", "Anna's keys"."""
         if self.chance(0.5):
@@ -967,8 +918,7 @@ class Picker:
             owner_es = owner_en
             genitive = owner_en + ("'" if owner_en.endswith("s") else "'s")
         else:
-            owners = [n for n in self.g.nouns_of("kin", "person") if n.en not in ("man", "woman")]
-            owner_noun = self.choice(owners)
+            owner_noun = self.choice(self.g.nouns_of("kin", "person"))
             owner_plural = "one" not in owner_noun.classes and self.chance(0.2)
             owner = noun_phrase(owner_noun, self.choice(("my", "your", "the", "our")), owner_plural)
             owner_en, owner_es = owner.en, owner.es
@@ -1080,22 +1030,6 @@ PROGRESSIVE_TIMES = [
     ("at the moment", "en este momento"),
     ("this week", "esta semana"),
 ]
-CONTAINERS = [  # (English, Spanish, gender), what they hold
-    (("cup", "taza", "f"), ("coffee", "tea", "milk")),
-    (("glass", "vaso", "m"), ("water", "milk", "wine", "lemonade", "beer")),
-    (("bottle", "botella", "f"), ("water", "wine", "beer", "milk", "lemonade")),
-    (("piece", "trozo", "m"), ("cake", "cheese", "bread", "chocolate", "pizza", "meat")),
-    (("kilo", "kilo", "m"), ("rice", "apple", "tomato", "orange", "banana", "meat")),
-    (("plate", "plato", "m"), ("soup", "rice", "pasta", "salad")),
-    (("box", "caja", "f"), ("cookie", "chocolate", "strawberry")),
-]
-DEGREES = [  # before an adjective
-    ("very", "muy"),
-    ("very", "muy"),
-    ("so", "tan"),
-    ("too", "demasiado"),
-    ("quite", "bastante"),
-]
 COMPANY = [
     ("with my friends", "con mis amigos"),
     ("with my family", "con mi familia"),
@@ -1106,12 +1040,6 @@ COMPANY = [
     ("with your brother", "con tu hermano"),
     ("with their grandparents", "con sus abuelos"),
     ("together", "juntos"),
-    ("with me", "conmigo"),
-    ("with you", "contigo"),
-    ("with us", "con nosotros"),
-    ("with him", "con él"),
-    ("with her", "con ella"),
-    ("with them", "con ellos"),
 ]
 
 
@@ -1188,24 +1116,17 @@ def location(p: Picker, kinds=("room", "outdoor", "place"), cities: bool = True)
     if cities and p.chance(0.3):
         place = p.place()
         return f"in {place.en}", f"en {place.es}"
-    nouns = p.g.nouns_of(*kinds)
-    if "water" not in kinds:  # nobody walks in the lake
-        nouns = p.g.select(f"dry:{kinds}", lambda: [n for n in nouns if "water" not in n.classes])
-    noun = p.choice(nouns)
+    noun = p.choice(p.g.nouns_of(*kinds))
     np = noun_phrase(noun, "the")
-    if "room" not in noun.classes and p.chance(0.15):
-        return f"near {np.en}", f"cerca de {np.es}"
     prep = "in" if {"room", "outdoor", "water"} & noun.classes else "at"
     if "event" in noun.classes:
         prep = "at"
     if noun.en in ("beach", "river", "lake") or "water" in noun.classes:
         prep = "at" if noun.en == "beach" else "in"
-    if noun.en in ("island", "street", "square"):
-        prep = "on" if noun.en == "island" else "in"
     return f"{prep} {np.en}", f"en {np.es}"
 
 
-def thing_location(p: Picker, furniture_only: bool = False) -> tuple[str, str]:
+def thing_location(p: Picker) -> tuple[str, str]:
     """Where a thing is: on the table, under the bed, next to the door, in the box ..."""
     preps = [
         ("on", "en", ("surface",)),
@@ -1215,8 +1136,6 @@ def thing_location(p: Picker, furniture_only: bool = False) -> tuple[str, str]:
         ("in", "en", ("room",)),
         ("in", "dentro de", ("container",)),
     ]
-    if furniture_only:
-        preps = preps[:3]  # on, under, next to
     en_prep, es_prep, classes = p.choice(preps)
     noun = p.choice(p.g.nouns_of(*classes))
     det = "the" if "room" in noun.classes else p.choice(["the", "the", "my", "your"])
@@ -1370,17 +1289,10 @@ def statement(
         adverbial = 0.0  # not "always ... every week"
     en, es = _join(en, en_obj), _join(es, es_obj)
     if not verb.objects and verb.es in INTRANSITIVE_PLACES and p.chance(0.2 if p.plain else 0.5):
-        if verb.es in ("dormir", "descansar") and p.chance(0.4):
-            loc_en, loc_es = thing_location(p, furniture_only=True)  # under the table
-        else:
-            loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
+        loc_en, loc_es = location(p, INTRANSITIVE_PLACES[verb.es], cities=verb.es in CITY_OK)
         en, es = _join(en, loc_en), _join(es, loc_es)
     if not p.plain and p.chance(0.15):
         c_en, c_es = p.choice(COMPANY)
-        selves = {"with me": ("I",), "with us": ("I", "we"), "with you": ("you",),
-                  "with him": ("he",), "with her": ("she",), "with them": ("they",)}  # fmt: skip
-        if subj.en in selves.get(c_en, ()):
-            c_en, c_es = COMPANY[0]
         if not (c_en == "together" and not subj.plural):
             en, es = _join(en, c_en), _join(es, c_es)
     if p.chance(adverbial):
@@ -1450,16 +1362,16 @@ def _copula_subject(p: Picker, human: bool) -> tuple[Subject, Noun | None]:
         return subj, None
     noun = p.choice(
         p.g.select(
-            "copula subjects",
-            lambda: [n for n in p.g.nouns if not n.human and p.has_adjectives(n)],
+            "not n.human and n.classes - {'abstract'}",
+            lambda: [n for n in p.g.nouns if not n.human and n.classes - {"abstract"}],
         )
     )
-    det = p.choice(("the", "the", "my", "your", "this", "that", "our"))
-    if det in ("my", "your", "our") and not noun.classes & {"thing", "clothing", "vehicle", "pet"}:
-        det = "the"
-    plural = not noun.mass and "one" not in noun.classes and p.chance(0.3)
-    np = noun_phrase(noun, det, plural)
-    return Subject(np.en, np.es, 3, np.plural, np.gender), noun
+    np = p.np(
+        [next(iter(sorted(noun.classes)))],
+        dets=("the", "my", "your", "this", "that", "our"),
+        adjective=0,
+    )
+    return Subject(np.en, np.es, 3, np.plural, np.gender), np.noun
 
 
 def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) -> Clause:
@@ -1496,9 +1408,8 @@ def copula_clause(p: Picker, neg: bool | None = None, question: bool = False) ->
     lemma = adj.copula
     es_tense = {"pres": "pres", "past": "pii", "fut": "fut"}[tense]
     contract = p.contract()
-    degree_en, degree_es = p.choice(DEGREES) if very else ("", "")
-    en_adj = _join(degree_en, adj.en)
-    es_adj = _join(degree_es, es_adj)
+    en_adj = ("very " if very else "") + adj.en
+    es_adj = ("muy " if very else "") + es_adj
     if question:
         be = _be(subj, tense == "past")
         if tense == "fut":
@@ -1530,7 +1441,6 @@ def location_clause(p: Picker, neg: bool | None = None, question: bool = False) 
             ("small", "thing", "toy", "pet", "clothing"),
             dets=("the", "my", "your", "his", "her"),
             adjective=0.25,
-            exclude=("fixed", "furniture", "plant", "place"),
         )
         subj = Subject(np.en, np.es, 3, np.plural, np.gender)
         where_en, where_es = thing_location(p)
@@ -1750,7 +1660,6 @@ def gustar_clause(p: Picker, question: bool = False, neg: bool | None = None) ->
             dets=("the", "this", "that", "my", "your", "his", "her", "our"),
             adjective=0.3,
             plural=0.3,
-            quantities=False,
         )
         stim_en, stim_es, stim_pl = np.en, np.es, np.plural
         tense = p.choice(["pres", "past"])
@@ -2059,11 +1968,6 @@ def pat_wh(p: Picker) -> tuple[str, str]:
                 frozenset(),
             )
         return _wh_verb(p, "where", "dónde", verb, subj, p.choice(["pres", "pres", "past"]))
-    if r < 0.25 and p.chance(0.3):  # Where did you buy that dress?
-        verb = verbs[p.choice(["comprar", "encontrar", "perder", "ver", "comer"])]
-        en_obj, es_obj, clitic = verb_object(p, verb, subj, clitic_ok=False, dets=IMPERATIVE_DETS)
-        tense = p.choice(["past", "past", "pres", "fut", "going"])
-        return _wh_verb(p, "where", "dónde", verb, subj, tense, en_obj, es_obj, clitic, adverbial=0)
     if r < 0.25:  # Where are you going? Where did you go?
         verb = verbs[p.choice(["ir", "viajar"])]
         tense = p.choice(
@@ -2300,12 +2204,11 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
     if r < 0.15:  # Let's ...
         verb = p.choice(
             p.g.select(
-                "let's verbs",
+                "v.es not in SINGLE_TENSE_VERBS and v.es not in ('llegar', 'venir')",
                 lambda: [
                     v
                     for v in p.g.verbs
-                    if v.es not in SINGLE_TENSE_VERBS
-                    and v.es not in ("llegar", "venir", "romper", "perder", "olvidar", "salir")
+                    if v.es not in SINGLE_TENSE_VERBS and v.es not in ("llegar", "venir")
                 ],
             )
         )
@@ -2313,9 +2216,7 @@ def pat_imperative(p: Picker) -> tuple[str, str]:
         if verb.es == "ir":
             en, es = _join("let's go", en_obj), _join("vamos", es_obj)
         else:
-            # nosotros subjunctive: "Let's eat pizza." / "Comamos pizza."
-            let_es = p.g.morph.verb(verb.es, "prs", ("p1", "pl"))
-            en, es = _join("let's", verb.base, en_obj), _join(let_es, es_obj)
+            en, es = _join("let's", verb.base, en_obj), _join("vamos a", verb.es, es_obj)
         if p.extra(0.3):
             t_en, t_es = time_adverbial(p, "fut", simple=True)
             en, es = _join(en, t_en), _join(es, t_es)
@@ -2667,7 +2568,7 @@ def pat_about_me(p: Picker) -> tuple[str, str]:
         if owner_en == "my":
             owner_en, owner_es = "your", "tu"
         return (
-            f"{p.choice(['What is', 'What' + chr(39) + 's'])} {owner_en} {favourite} {en_thing}?",
+            f"What is {owner_en} {favourite} {en_thing}?",
             f"¿Cuál es {owner_es} {es_thing} {fav}?",
         )
     if r < 0.85:  # My birthday is on 3 March. / Mi cumpleaños es el 3 de marzo.

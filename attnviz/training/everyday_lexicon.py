@@ -13,24 +13,24 @@ from __future__ import annotations
 NOUNS = """
 apple||manzana|f|food fruit
 bread|-|pan|m|food
-cake||pastel|m|food dish
+cake||pastel|m|food
 cheese|-|queso|m|food
 chicken|-|pollo|m|food
 egg||huevo|m|food
 fish|-|pescado|m|food
 rice|-|arroz|m|food
-soup|-|sopa|f|food dish
-pizza||pizza|f|food dish
-sandwich|sandwiches|sándwich/sándwiches|m|food dish
-salad||ensalada|f|food dish
+soup|-|sopa|f|food
+pizza||pizza|f|food
+sandwich|sandwiches|sándwich/sándwiches|m|food
+salad||ensalada|f|food
 orange||naranja|f|food fruit
 banana||plátano|m|food fruit
-cookie||galleta|f|food dish
+cookie||galleta|f|food
 meat|-|carne|f|food
 tomato|tomatoes|tomate|m|food
-pasta|-|pasta|f|food dish
+pasta|-|pasta|f|food
 chocolate|-|chocolate|m|food
-ice cream|-|helado|m|food dish
+ice cream|-|helado|m|food
 strawberry|strawberries|fresa|f|food fruit
 carrot||zanahoria|f|food
 pear||pera|f|food fruit
@@ -88,8 +88,6 @@ uncle||tío|m|person kin
 aunt||tía|f|person kin
 cousin||primo|m|person kin
 boss|bosses|jefe|m|person one
-husband||marido|m|person kin one
-wife|wives|mujer|f|person kin one
 park||parque|m|place outdoor
 beach|beaches|playa|f|place outdoor
 school||escuela|f|place
@@ -133,14 +131,14 @@ chair||silla|f|thing furniture surface
 bed||cama|f|thing furniture surface
 sofa||sofá|m|thing furniture surface
 lamp||lámpara|f|thing furniture
-book||libro|m|thing readable openable printed
+book||libro|m|thing readable openable
 pen||bolígrafo|m|thing small
 pencil||lápiz|m|thing small
 bag||bolsa|f|thing openable container
 box|boxes|caja|f|thing openable container
 key||llave|f|thing small
 phone||teléfono|m|thing device
-computer||ordenador|m|thing device
+computer||computadora|f|thing device
 clock||reloj|m|thing
 umbrella||paraguas/paraguas|m|thing openable
 cup||taza|f|thing fragile
@@ -154,9 +152,9 @@ photo||foto|f|thing
 camera||cámara|f|thing device
 gift||regalo|m|thing openable
 letter||carta|f|thing readable openable writable askable
-newspaper||periódico|m|thing readable printed
-magazine||revista|f|thing readable printed
-map||mapa|m|thing readable printed
+newspaper||periódico|m|thing readable
+magazine||revista|f|thing readable
+map||mapa|m|thing readable
 window||ventana|f|thing openable fixed
 door||puerta|f|thing openable fixed
 television||televisión|f|thing device
@@ -172,7 +170,7 @@ poem||poema|m|readable writable
 email||correo|m|readable writable askable
 message||mensaje|m|readable writable askable
 menu||menú|m|readable
-novel||novela|f|readable writable printed
+novel||novela|f|readable writable
 song||canción|f|song writable
 film||película|f|watchable
 game||partido|m|watchable
@@ -272,7 +270,7 @@ closed|cerrado|estar|openable|
 broken|roto|estar|thing vehicle|attr
 ready|listo|estar|human food|
 tired|cansado|estar|human|
-happy|feliz|estar|human|
+happy|contento|estar|human|
 sad|triste|estar|human|
 angry|enfadado|estar|human|
 worried|preocupado|estar|human|
@@ -295,7 +293,7 @@ VERBS = """
 eat,eats,ate,eating|comer|food|||subj=animal
 drink,drinks,drank,drinking|beber|drink|||subj=animal
 cook,cooks,cooked,cooking|cocinar|food|||
-buy,buys,bought,buying|comprar|food drink small device toy clothing vehicle printed plant|||
+buy,buys,bought,buying|comprar|food drink small device toy clothing vehicle readable plant|||
 sell,sells,sold,selling|vender|vehicle device furniture building|||
 have,has,had,having|tener|pet vehicle small device toy|||
 read,reads,read,reading|leer|readable|||
@@ -340,7 +338,7 @@ remember,remembers,remembered,remembering|recordar|person abstract|||clitic
 kiss,kisses,kissed,kissing|besar|person|||clitic
 hug,hugs,hugged,hugging|abrazar|person|||clitic
 follow,follows,followed,following|seguir|person|||clitic
-make,makes,made,making|hacer|dish|||
+make,makes,made,making|hacer|food|||
 try,tries,tried,trying|probar|food drink|||
 paint,paints,painted,painting|pintar|furniture building fixed|||
 answer,answers,answered,answering|responder|askable||a|
