@@ -16,12 +16,13 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 # Debian's packages: Chromium for the browser tests (Playwright cannot download its own
-# browser here); Apertium, lttoolbox and the Ding dictionary build the translation corpus.
-DEBIAN_PACKAGES := chromium apertium apertium-eng-spa lttoolbox-dev trans-de-en
+# browser here); Apertium, lttoolbox, the Ding dictionary and WordNet build the translation corpus.
+DEBIAN_PACKAGES := chromium apertium apertium-eng-spa lttoolbox-dev trans-de-en wordnet-base
 
 debian:
 	@command -v chromium >/dev/null && command -v lt-print >/dev/null \
-		&& test -d /usr/share/apertium/apertium-eng-spa && test -e /usr/share/trans/de-en || { \
+		&& test -d /usr/share/apertium/apertium-eng-spa && test -e /usr/share/trans/de-en \
+		&& test -e /usr/share/wordnet/data.noun || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(DEBIAN_PACKAGES); }
 
