@@ -10,7 +10,7 @@ from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
-from attnviz.ui.url import page_params, read_choice, read_int, write_params
+from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
 
 KEY = "translate"
@@ -43,6 +43,7 @@ def read_url_once() -> None:
     allowed = (*TRANSLATORS, DATES) if DATES in REGISTRY else TRANSLATORS
     model, model_note = read_choice(params, "model", allowed, TRANSLATORS[0])
     beam, beam_note = read_int(params, "beam", MAX_BEAM + 1, default=1)
+    words, words_note = read_flag(params, "words", default=True)
     if beam == 0:
         beam, beam_note = 1, f"beam must be 1 to {MAX_BEAM}; showing beam 1."
     dates = model == DATES
@@ -52,9 +53,10 @@ def read_url_once() -> None:
     default = DATE_EXAMPLES[0] if dates else EXAMPLES[0]
     st.session_state[state("date" if dates else "text")] = text if text.strip() else default
     st.session_state[state("beam")] = beam
+    st.session_state[state("words")] = words
     st.session_state[state("pending_step")] = params.get("step")
     st.session_state[state("pending_hyp")] = params.get("hyp")
-    notes = [model_note, beam_note]
+    notes = [model_note, beam_note, words_note]
     st.session_state[state("notices")] = [note for note in notes if note]
 
 
@@ -169,7 +171,15 @@ def translator_view() -> dict[str, object]:
         values["hyp"] = st.session_state[state("hyp")]
     step = step_control(run)
     values["step"] = step
-    sections.show_alignment(run, sections.cross_map(run), step, pick_step, state("alignment"))
+    st.session_state.setdefault(state("words"), True)
+    words = st.checkbox(
+        "Whole source words (a word split into pieces is one column: its weights summed)",
+        key=state("words"),
+    )
+    values["words"] = None if words else 0
+    sections.show_alignment(
+        run, sections.cross_map(run), step, pick_step, state("alignment"), words=words
+    )
     with st.container(border=True):
         sections.show_step(run, step)
     with st.expander("Step through the decoding, token by token"):

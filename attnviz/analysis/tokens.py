@@ -267,3 +267,22 @@ def merge_word_pieces(
         tuple(_word_text(key_tokens, group) for group in key_groups),
         merged_visible,
     )
+
+
+def merge_key_pieces(
+    weights: np.ndarray, key_tokens: Sequence[str]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Sum each word's key pieces, leaving the queries as they are.
+
+    weights: `[..., query, key]` -> `[..., query, key word]` float32, rows still summing to 1.
+    For an alignment whose rows are decoder steps: each step emitted one piece, so the rows
+    stay pieces while the source reads as words ("Z ##or ##b ##ek" -> "Zorbek").
+    """
+    weights = np.asarray(weights)
+    if weights.shape[-1] != len(key_tokens):
+        raise ValueError(
+            f"Weights with {weights.shape[-1]} keys do not match {len(key_tokens)} key tokens."
+        )
+    groups = word_groups(key_tokens)
+    merged = weights.astype(np.float32, copy=False) @ _key_sum_matrix(groups, len(key_tokens))
+    return merged, tuple(_word_text(key_tokens, group) for group in groups)

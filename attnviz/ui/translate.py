@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
+from attnviz.analysis.tokens import merge_key_pieces
 from attnviz.attention import Run
 from attnviz.figures import head_heatmap
 from attnviz.figures.steps import (
@@ -57,12 +58,25 @@ def cross_map(run: Run, layer: int | None = None, head: int | None = None) -> np
 
 
 def show_alignment(
-    run: Run, weights: np.ndarray, step: int | None, on_pick: Callable[[], None], key: str
+    run: Run,
+    weights: np.ndarray,
+    step: int | None,
+    on_pick: Callable[[], None],
+    key: str,
+    words: bool = False,
 ) -> None:
-    """The alignment heatmap; a click on a row picks that decoder step."""
-    title = f"{run.model}: which source tokens each output token attended to"
-    figure = alignment_heatmap(weights, run.target_tokens, run.source_tokens, title, step)
-    matrix = (weights, run.target_tokens, run.source_tokens)
+    """The alignment heatmap; a click on a row picks that decoder step.
+
+    With `words`, a source word split into pieces is one column (its pieces' weights summed).
+    """
+    source_tokens = run.source_tokens
+    if words:
+        weights, source_tokens = merge_key_pieces(weights, source_tokens)
+    title = (
+        f"{run.model}: which source {'words' if words else 'tokens'} each output token attended to"
+    )
+    figure = alignment_heatmap(weights, run.target_tokens, source_tokens, title, step)
+    matrix = (weights, run.target_tokens, source_tokens)
     # A translator's run is a few kilobytes: the menu may hold it.
     download = Download(file_stem(run.model, "alignment"), matrix, lambda: run)
     show_chart(figure, key, on_select=on_pick, download=download)

@@ -157,3 +157,15 @@ def test_bad_shapes_are_refused() -> None:
         merge_word_pieces(np.ones((2, 3), dtype=np.float32), ["a", "b"], ["a", "b"])
     with pytest.raises(ValueError, match="Mask of shape"):
         hide_special_tokens(np.ones((2, 2), dtype=np.float32), "ab", "ab", np.ones((2, 3), bool))
+
+
+def test_merge_key_pieces_sums_a_words_pieces_and_keeps_the_rows() -> None:
+    from attnviz.analysis.tokens import merge_key_pieces
+
+    keys = ["Z", "##or", "##bek", "went", ".", "[EOS]"]
+    weights = np.array([[0.1, 0.2, 0.3, 0.2, 0.1, 0.1], [0.0, 0.0, 0.5, 0.5, 0.0, 0.0]], np.float32)
+    merged, words = merge_key_pieces(weights[None, None], keys)
+    assert words == ("Zorbek", "went", ".", "[EOS]")
+    np.testing.assert_allclose(merged[0, 0], [[0.6, 0.2, 0.1, 0.1], [0.5, 0.5, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="key tokens"):
+        merge_key_pieces(weights, keys[:-1])

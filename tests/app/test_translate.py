@@ -125,3 +125,18 @@ def test_stepping_through_reveals_the_translation_token_by_token(run):
     assert [token_from_label(y) for y in growing["y"]] == list(run.target_tokens[:2])
     app.button(key="translate.reset").click().run()
     assert any(block.value == "**So far:** …" for block in app.markdown)
+
+
+def test_a_name_in_pieces_is_one_column_unless_the_url_asks_for_pieces():
+    text = "Zorbek Kowalczyk visited the old museum."
+    run = attnviz.run("bahdanau-en-es", text)
+    assert len(run.source_tokens) > len(text.split()) + 1  # the name came in pieces
+    words = figures_by_key(open_page(text=text), "translate.")["alignment"]["data"][0]
+    columns = [token_from_label(x) for x in words["x"]]
+    assert columns[:2] == ["Zorbek", "Kowalczyk"]
+    merged = decode(words["z"]).reshape(len(run.target_tokens), -1)
+    np.testing.assert_allclose(merged.sum(axis=1), 1.0, atol=1e-5)
+    pieces = open_page(text=text, words="0")
+    assert pieces.query_params["words"] == "0"
+    heatmap = figures_by_key(pieces, "translate.")["alignment"]["data"][0]
+    assert [token_from_label(x) for x in heatmap["x"]] == list(run.source_tokens)
