@@ -28,6 +28,7 @@ from attnviz.training.live import (
     TrainingView,
     date_problem,
 )
+from attnviz.ui import lessons
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
 from attnviz.ui.url import page_params, read_choice, write_params
@@ -62,7 +63,11 @@ def read_url_once() -> None:
     allowed = tuple(str(s) for s in SECONDS_CHOICES)
     seconds, note = read_choice(params, "seconds", allowed, str(DEFAULT_SECONDS))
     st.session_state[state("seconds")] = int(seconds)
-    st.session_state[state("notices")] = [note] if note else []
+    lesson, lesson_note = read_choice(
+        params, "lesson", tuple(lessons.LESSONS), lessons.DEFAULT_LESSON
+    )
+    st.session_state[state("lesson")] = lesson
+    st.session_state[state("notices")] = [n for n in (note, lesson_note) if n]
 
 
 def start_training() -> None:
@@ -206,7 +211,6 @@ def training_controls(run: LiveTraining | None) -> str | None:
 
 
 def classroom_page() -> None:
-    from attnviz.ui import lessons
     from attnviz.ui.cache import configure_torch
 
     require_navigation()
@@ -222,8 +226,7 @@ def classroom_page() -> None:
     show_notices(st.session_state.pop(state("notices"), []))
     training, lesson_column = st.columns([3, 2], gap="large")
     with lesson_column:
-        st.subheader("Lessons")
-        lessons.show_lessons(expanded=("Bahdanau's additive attention (2014)",))
+        lesson = lessons.lesson_picker(state("lesson"))
     with training:
         run = st.session_state.get(state("training"))
         problem = training_controls(run)
@@ -239,7 +242,7 @@ def classroom_page() -> None:
             show_results(run)
     seconds = st.session_state[state("seconds")]
     write_params(
-        {"text": st.session_state[state("date")]}
+        {"text": st.session_state[state("date")], "lesson": lesson}
         | ({"seconds": seconds} if seconds != DEFAULT_SECONDS else {})
         | presentation_params(),
         KEY,

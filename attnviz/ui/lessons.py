@@ -1,7 +1,8 @@
 """Short lessons to read beside the pictures, one function each, so any page can show one.
 
 Each lesson writes a few paragraphs and its formulas (LaTeX through `st.latex`) into the
-current Streamlit container; `show_lessons` puts them all in expanders.
+current Streamlit container, some with a live figure; `lesson_picker` lets a student choose one,
+and `/classroom?lesson=NAME` opens it (the names are the keys of `LESSONS`).
 """
 
 from __future__ import annotations
@@ -142,18 +143,35 @@ def masking() -> None:
     )
 
 
-LESSONS: dict[str, Callable[[], None]] = {
-    "What attention computes": what_attention_computes,
-    "Bahdanau's additive attention (2014)": bahdanau_attention,
-    "Luong's dot and general scores (2015)": luong_attention,
-    "Scaled dot-product attention (2017)": scaled_dot_product_attention,
-    "Heads: why several, and why they differ": attention_heads,
-    "Masking: what a query may not see": masking,
+def _basics() -> dict[str, tuple[str, Callable[[], None]]]:
+    from attnviz.ui import basics_lessons as basics
+
+    return {
+        "activations": ("Activation functions and their gradients", basics.activations),
+        "softmax": ("Softmax: from scores to weights, and its temperature", basics.softmax_lesson),
+        "dropout": ("Dropout: switching units off in training", basics.dropout_lesson),
+        "optimizers": ("Optimizers: SGD, momentum and Adam", basics.optimizers),
+    }
+
+
+# URL name (/classroom?lesson=NAME) -> (title, lesson), in the order a course takes them.
+LESSONS: dict[str, tuple[str, Callable[[], None]]] = {
+    **_basics(),
+    "what-attention": ("What attention computes", what_attention_computes),
+    "bahdanau": ("Bahdanau's additive attention (2014)", bahdanau_attention),
+    "luong": ("Luong's dot and general scores (2015)", luong_attention),
+    "scaled-dot-product": ("Scaled dot-product attention (2017)", scaled_dot_product_attention),
+    "heads": ("Heads: why several, and why they differ", attention_heads),
+    "masking": ("Masking: what a query may not see", masking),
 }
+DEFAULT_LESSON = "bahdanau"
 
 
-def show_lessons(expanded: tuple[str, ...] = ()) -> None:
-    """Every lesson in its own expander; titles in `expanded` start open."""
-    for title, lesson in LESSONS.items():
-        with st.expander(title, expanded=title in expanded):
-            lesson()
+def lesson_picker(key: str) -> str:
+    """A choice of lesson (its value in `st.session_state[key]`), and the chosen one shown."""
+    name = st.selectbox(
+        "Lesson", tuple(LESSONS), key=key, format_func=lambda name: LESSONS[name][0]
+    )
+    st.subheader(LESSONS[name][0])
+    LESSONS[name][1]()
+    return name

@@ -57,10 +57,60 @@ def test_the_page_offers_start_and_the_lessons(open_page):
     app = open_page()
     assert not app.exception
     assert not button(app, "Start training").disabled and button(app, "Stop").disabled
-    titles = [expander.label for expander in app.expander]
-    assert "Bahdanau's additive attention (2014)" in titles and len(titles) == 6
+    assert app.selectbox(key="classroom.lesson").value == "bahdanau"
     assert any("v_a^\\top" in latex.value for latex in app.get("latex"))
     assert app.query_params["text"] == "Thursday, 27 November 2026"
+    assert app.query_params["lesson"] == "bahdanau"
+
+
+@pytest.mark.parametrize(
+    ("name", "chart"),
+    [
+        ("activations", "lesson.activations"),
+        ("softmax", "lesson.softmax"),
+        ("dropout", "lesson.dropout"),
+        ("optimizers", "lesson.optimizers"),
+        ("what-attention", None),
+        ("luong", None),
+        ("scaled-dot-product", None),
+        ("heads", None),
+        ("masking", None),
+    ],
+)
+def test_every_lesson_has_its_url_and_works_in_presentation_mode(open_page, name, chart):
+    from attnviz.ui.lessons import LESSONS
+
+    app = open_page(lesson=name, present="1")
+    assert not app.exception
+    assert app.query_params["lesson"] == name and app.query_params["present"] == "1"
+    assert any(header.value == LESSONS[name][0] for header in app.subheader)
+    if chart:
+        assert app.get("plotly_chart"), name
+        downloads = [button.proto.label for button in app.get("download_button")]
+        assert any(label.startswith("PNG: ") for label in downloads), downloads
+
+
+def test_the_softmax_figure_is_computed_from_the_slider(open_page):
+    import numpy as np
+
+    from attnviz.analysis.basics import softmax
+    from tests.app.helpers import decode
+
+    app = open_page(lesson="softmax")
+    app.slider(key="lesson.temperature").set_value(0.5).run()
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    weights = next(trace for trace in spec["data"] if trace["name"] == "weight")["y"]
+    scores = next(trace for trace in spec["data"] if trace["name"] == "score")["y"]
+    weights, scores = decode(weights), decode(scores)
+    np.testing.assert_allclose(weights, softmax(scores, 0.5), rtol=1e-6)
+    assert "T = 0.5" in spec["layout"]["title"]["text"]
+
+
+def test_an_unknown_lesson_falls_back_with_a_notice(open_page):
+    app = open_page(lesson="**bold** [x](https://example.com)")
+    assert not app.exception
+    assert any("is not available" in info.value for info in app.info)
+    assert app.selectbox(key="classroom.lesson").value == "bahdanau"
 
 
 def test_start_shows_live_progress_and_stop_gives_a_slider(open_page):
