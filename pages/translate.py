@@ -207,6 +207,7 @@ def comparison_view(text: str) -> None:
 
 def dates_view() -> dict[str, object]:
     """The character-level date normaliser."""
+    st.session_state.setdefault(state("date"), DATE_EXAMPLES[0])
     st.selectbox(
         "Examples",
         DATE_EXAMPLES,
@@ -226,6 +227,7 @@ def dates_view() -> dict[str, object]:
     except ValueError as error:
         st.error(str(error))
         return values
+    show_notices(run.notes)
     st.markdown(f"**Normalised:** `{run.output_text}`")
     step = step_control(run)
     values["step"] = step

@@ -439,8 +439,8 @@ DESCRIPTIONS = {
 }
 
 
-def load_folder(folder: Path, name: str) -> RNNModel:
-    """An `RNNModel` from a weights folder (safetensors, config.json, tokenizer files)."""
+def read_folder(folder: Path) -> tuple[RNNTranslator, Any, Any]:
+    """The network and its source and target tokenizers from a weights folder."""
     config = read_config(folder, RNNConfig, "rnn")
     network = load_weights(RNNTranslator(config), folder)
     if (folder / "source_chars.json").exists():
@@ -451,7 +451,12 @@ def load_folder(folder: Path, name: str) -> RNNModel:
     else:
         source = SubwordTokenizer.load(folder / "source_tokenizer.json")
         target = SubwordTokenizer.load(folder / "target_tokenizer.json")
-    return RNNModel(name, DESCRIPTIONS.get(name, name), network, source, target)
+    return network, source, target
+
+
+def load_folder(folder: Path, name: str) -> RNNModel:
+    """An `RNNModel` from a weights folder (safetensors, config.json, tokenizer files)."""
+    return RNNModel(name, DESCRIPTIONS.get(name, name), *read_folder(folder))
 
 
 def load_bahdanau_en_es() -> RNNModel:

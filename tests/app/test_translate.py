@@ -140,3 +140,14 @@ def test_a_name_in_pieces_is_one_column_unless_the_url_asks_for_pieces():
     assert pieces.query_params["words"] == "0"
     heatmap = figures_by_key(pieces, "translate.")["alignment"]["data"][0]
     assert [token_from_label(x) for x in heatmap["x"]] == list(run.source_tokens)
+
+
+def test_choosing_dates_starts_from_an_example_and_junk_gets_a_sentence():
+    app = open_page(text=TEXT)
+    app.radio(key="translate.mode").set_value("Dates").run()
+    assert not app.exception and not app.warning
+    assert app.text_input(key="translate.date").value == "Thursday, 27 November 2026"
+    app.text_input(key="translate.date").input("hello world").run()
+    assert any("holds no date" in error.value for error in app.error)
+    app.text_input(key="translate.date").input("31 Feb 2020").run()
+    assert any("not a real date" in info.value for info in app.info)

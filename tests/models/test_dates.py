@@ -87,3 +87,16 @@ def test_unknown_characters_are_shown(model: RNNModel) -> None:
 def test_empty_text_is_refused(model: RNNModel) -> None:
     with pytest.raises(ValueError, match="empty"):
         model.run("")
+
+
+@pytest.mark.parametrize("text", ["hello world", "tomorrow", "2026", "next Friday"])
+def test_text_without_a_date_is_refused_in_one_sentence(model: RNNModel, text: str) -> None:
+    with pytest.raises(ValueError, match="holds no date to normalise"):
+        model.run(text)
+
+
+def test_an_impossible_date_is_normalised_with_a_warning(model: RNNModel) -> None:
+    run = model.run("31 Feb 2020")
+    assert run.output_text == "2020-02-31"
+    assert any("is not a real date" in note for note in run.notes)
+    assert not any("real date" in note for note in model.run("28 Feb 2020").notes)
