@@ -74,6 +74,15 @@ def luong_attention() -> None:
         "$c_t$ is combined with $h_t$ into $\\tilde h_t = \\tanh(W_c [c_t; h_t])$, "
         "which predicts the next word."
     )
+    st.markdown(
+        "**The Luong models in attnviz** (`luong-dot-en-es`, `luong-general-en-es`) are "
+        "Bahdanau's decoder with Luong's scores, so that the score is the only thing that "
+        "differs between the translators: like Bahdanau's, they score the *previous* "
+        "decoder state $s_{i-1}$ against each encoder state $h_j$, and the context goes into "
+        "the next recurrent step. In the notation of the Translate page:"
+    )
+    st.latex(r"\text{dot:} \quad e_{ij} = s_{i-1}^\top h_j")
+    st.latex(r"\text{general:} \quad e_{ij} = s_{i-1}^\top W_a\, h_j")
 
 
 def scaled_dot_product_attention() -> None:

@@ -32,8 +32,8 @@ SCORE_FORMULAS = {
 }
 SCORE_NAMES = {
     "additive": "additive score (Bahdanau, Cho and Bengio 2014)",
-    "dot": "dot score (Luong, Pham and Manning 2015)",
-    "general": "general score (Luong, Pham and Manning 2015)",
+    "dot": "dot score (Luong, Pham and Manning 2015), in Bahdanau's decoder",
+    "general": "general score (Luong, Pham and Manning 2015), in Bahdanau's decoder",
 }
 SOFTMAX = r"\alpha_{ij} = \frac{\exp(e_{ij})}{\sum_{k} \exp(e_{ik})}"
 CONTEXT = r"c_i = \sum_{j} \alpha_{ij}\, h_j"

@@ -165,3 +165,14 @@ def test_a_second_session_waits_while_one_trains(open_page):
     button(second, "Start training").click().run()
     assert not any("Another session" in w.value for w in second.warning)
     assert second.session_state[TRAINING].view().running
+
+
+def test_the_luong_lesson_uses_the_translate_pages_notation(open_page):
+    from attnviz.ui.translate import SCORE_FORMULAS
+
+    app = open_page(lesson="luong")
+    formulas = [latex.value for latex in app.get("latex")]
+    for score in ("dot", "general"):
+        step_panel = SCORE_FORMULAS[score].split("=", 1)[1].strip()
+        assert any(step_panel in formula for formula in formulas), (score, formulas)
+    assert any("Bahdanau's decoder with Luong's scores" in block.value for block in app.markdown)
