@@ -77,17 +77,21 @@ def looks_like_path(name: str) -> bool:
     return name not in REGISTRY and (os.sep in name or name.startswith(("~", ".")))
 
 
-def load(name_or_path: str) -> AttentionModel:
-    """Load a registry model by name, or a Hugging Face model folder by path.
+def load(name_or_path: str, *, download: bool = False) -> AttentionModel:
+    """Load a registry model by name, a Hugging Face model folder by path, or a Hugging Face
+    name ("org/name") from the local Hugging Face cache.
 
     Each model is loaded once per process and shared; raises ValueError for an unknown name or
-    an unusable folder.
+    an unusable folder. download: fetch an "org/name" missing from the cache (the only way
+    attnviz reaches the network).
     """
     if not isinstance(name_or_path, str) or not name_or_path.strip():
         raise ValueError("No model given; name one of: " + ", ".join(REGISTRY) + ", or a folder.")
     name = name_or_path.strip()
     if name in REGISTRY:
         return _load_named(name)
+    if _is_hub_name_not_folder(name):
+        return _load_hub_name(name, download)
     if looks_like_path(name) or Path(name).expanduser().is_dir():
         from attnviz.models import hf
 
@@ -95,6 +99,21 @@ def load(name_or_path: str) -> AttentionModel:
     raise ValueError(
         f"Unknown model {name!r}; choose one of: {', '.join(REGISTRY)}, or a model folder path."
     )
+
+
+def _is_hub_name_not_folder(name: str) -> bool:
+    """An "org/name" that names no folder here: a Hugging Face name for the local cache."""
+    from attnviz.models import hub_cache
+
+    return hub_cache.is_hub_name(name) and not Path(name).expanduser().exists()
+
+
+def _load_hub_name(name: str, download: bool) -> AttentionModel:
+    from attnviz.models import hf, hub_cache
+
+    folder = hub_cache.snapshot_folder(name)
+    folder = hub_cache.download(name) if folder is None and download else hub_cache.resolve(name)
+    return hf.load_folder(folder, name=name)
 
 
 _load_lock = threading.Lock()
