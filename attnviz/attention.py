@@ -129,6 +129,10 @@ class AttentionMaps:
                 f"Head {head} is out of range; {self.kind} has heads 0 to {self.n_heads - 1}."
             )
 
+    def __repr__(self) -> str:
+        shape = ", ".join(str(n) for n in self.weights.shape)
+        return f"AttentionMaps({self.kind}, [layer, head, query, key] = [{shape}])"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "query_tokens": list(self.query_tokens),
@@ -186,6 +190,31 @@ class Run:
     def kinds(self) -> tuple[str, ...]:
         """The kinds this run has, in the canonical order."""
         return tuple(kind for kind in KINDS if kind in self.maps)
+
+    def __repr__(self) -> str:
+        """One line: model, text (shortened), token counts, kinds with their shapes."""
+        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        shapes = ", ".join(
+            f"{kind} [{', '.join(str(n) for n in self.maps[kind].weights.shape)}]"
+            for kind in self.kinds
+        )
+        target = f", {len(self.target_tokens)} target tokens" if self.target_tokens else ""
+        return (
+            f"Run({self.model!r}, {text!r}, {len(self.source_tokens)} source tokens{target}, "
+            f"maps: {shapes or 'none'})"
+        )
+
+    def show(self, kind: str | None = None, layer: int = 0, head: int = 0) -> Any:
+        """One head as a Plotly figure, for notebooks (see `attnviz.notebook.show`)."""
+        from attnviz import notebook
+
+        return notebook.show(self, kind, layer, head)
+
+    def show_model(self, kind: str | None = None) -> Any:
+        """Every layer x head as thumbnails, for notebooks (see `attnviz.notebook.show_model`)."""
+        from attnviz import notebook
+
+        return notebook.show_model(self, kind)
 
     def to_json(self) -> dict[str, Any]:
         """The `python -m attnviz run --json` object (DESIGN.md section 4)."""
