@@ -26,6 +26,12 @@ COMMIT = re.compile(r"^[0-9a-f]{40}$")
 # What `download` fetches: never pickled weights (*.bin, *.pt), never code (*.py).
 DOWNLOAD_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.model", "*.md")
 DOWNLOAD_TIMEOUT = 3600.0  # seconds
+# The child process of `download`: huggingface_hub alone, only the allowed files.
+DOWNLOAD_SCRIPT = """
+import os, sys
+from huggingface_hub import snapshot_download
+snapshot_download(sys.argv[1], cache_dir=os.environ["HF_HUB_CACHE"], allow_patterns=sys.argv[2:])
+"""
 
 
 def is_hub_name(name: str) -> bool:
@@ -94,7 +100,7 @@ def download(name: str) -> Path:
         raise ValueError(f"{name!r} is not a Hugging Face name; write it as org/name.")
     environment = {**os.environ, "HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0"}
     environment["HF_HUB_CACHE"] = str(cache_dir())
-    command = [sys.executable, "-m", "attnviz.models.hub_cache", name]
+    command = [sys.executable, "-c", DOWNLOAD_SCRIPT, name, *DOWNLOAD_PATTERNS]
     try:
         done = subprocess.run(
             command, env=environment, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT
@@ -105,16 +111,3 @@ def download(name: str) -> Path:
         lines = done.stderr.strip().splitlines() or ["no reason given"]
         raise ValueError(f"Could not download {name!r}: {lines[-1][:300]}")
     return resolve(name)
-
-
-def _download_here(name: str) -> None:
-    """The child process of `download`: only huggingface_hub, only the allowed files."""
-    from huggingface_hub import snapshot_download
-
-    snapshot_download(
-        name, cache_dir=os.environ["HF_HUB_CACHE"], allow_patterns=list(DOWNLOAD_PATTERNS)
-    )
-
-
-if __name__ == "__main__":
-    _download_here(sys.argv[1])

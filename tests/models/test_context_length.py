@@ -1,4 +1,4 @@
-"""Texts are cut at the model's own limit, or at attnviz's display cap, and the notice says which."""
+"""Texts are cut at the model's own limit or at attnviz's display cap; the notice says which."""
 
 from __future__ import annotations
 

@@ -114,7 +114,7 @@ def test_cached_snapshots_pass_the_folder_rules(env, tmp_path, tiny_folders):
     env.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
     custom = add_to_cache(tmp_path / "hub", "tiny-org/custom", tiny_folders["bert"])
     _edit_config(custom, auto_map={"AutoModel": "modeling_evil.EvilModel"})
-    with pytest.raises(ValueError, match="cached model 'tiny-org/custom' cannot be used.*custom"):
+    with pytest.raises(ValueError, match=r"cached model 'tiny-org/custom' cannot be used.*custom"):
         attnviz.load("tiny-org/custom")
     pickled = add_to_cache(tmp_path / "hub", "tiny-org/pickled", tiny_folders["bert"])
     (pickled / "model.safetensors").unlink()
@@ -150,3 +150,98 @@ def test_the_command_line_resolves_a_cached_name(tmp_path, tiny_folders):
     result = json.loads(done.stdout)
     assert result["model"] == "tiny-org/tiny-bert"
     assert result["source_tokens"] == ["[CLS]", *TEXT.split(), "[SEP]"]
+
+
+class FakeHub:
+    """The few Hub endpoints `snapshot_download` calls, served from a folder on 127.0.0.1."""
+
+    def __init__(self, repo: str, folder: Path):
+        import http.server
+        import threading
+
+        self.repo, self.files, self.requested = repo, {}, []
+        for file in folder.iterdir():
+            self.files[file.name] = file.read_bytes()
+        self.files["pytorch_model.bin"] = b"pickled weights attnviz must never fetch"
+        self.files["modeling_custom.py"] = b"raise SystemExit('code attnviz must never fetch')"
+        hub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_HEAD(self):
+                hub.answer(self, body=False)
+
+            def do_GET(self):
+                hub.answer(self, body=True)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, handler, body: bool) -> None:
+        path = handler.path.split("?")[0]
+        self.requested.append(path)
+        resolve = f"/{self.repo}/resolve/{COMMIT}/"
+        if path == f"/api/models/{self.repo}/revision/main":
+            siblings = [{"rfilename": name} for name in self.files]
+            self.send(handler, json.dumps({"id": self.repo, "sha": COMMIT, "siblings": siblings}))
+        elif path == f"/api/models/{self.repo}/tree/{COMMIT}":
+            tree = [
+                {
+                    "type": "file",
+                    "path": name,
+                    "size": len(data),
+                    "oid": hashlib.sha1(data).hexdigest(),
+                }
+                for name, data in self.files.items()
+            ]
+            self.send(handler, json.dumps(tree))
+        elif path.startswith(resolve) and path[len(resolve) :] in self.files:
+            data = self.files[path[len(resolve) :]]
+            etag = '"' + hashlib.sha256(data).hexdigest() + '"'
+            self.send(handler, data, {"X-Repo-Commit": COMMIT, "ETag": etag}, body)
+        else:
+            handler.send_response(404)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+    @staticmethod
+    def send(handler, data, headers=None, body: bool = True) -> None:
+        data = data.encode() if isinstance(data, str) else data
+        handler.send_response(200)
+        for name, value in {"Content-Length": str(len(data)), **(headers or {})}.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        if body:
+            handler.wfile.write(data)
+
+
+def test_download_fetches_only_safe_files_and_only_when_asked(env, tmp_path, tiny_folders):
+    hub = FakeHub("tiny-org/fetched", tiny_folders["bert"])
+    try:
+        env.setenv("HF_ENDPOINT", hub.endpoint)
+        env.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+        with pytest.raises(ValueError, match="downloads nothing by itself"):
+            attnviz.load("tiny-org/fetched")
+        assert hub.requested == []  # loading without the flag never touched the network
+        run = attnviz.run(attnviz.download("tiny-org/fetched"), TEXT)
+    finally:
+        hub.server.shutdown()
+    assert run.model == "tiny-org/fetched"
+    fetched = {path.rsplit("/", 1)[-1] for path in hub.requested if "/resolve/" in path}
+    assert fetched == {name for name in hub.files if not name.endswith((".bin", ".py"))}
+    snapshot = hub_cache.snapshot_folder("tiny-org/fetched")
+    assert snapshot is not None and (snapshot / "model.safetensors").is_file()
+    assert not (snapshot / "pytorch_model.bin").exists()
+    expected = attnviz.run(str(tiny_folders["bert"]), TEXT).maps["encoder_self"].weights
+    np.testing.assert_array_equal(run.maps["encoder_self"].weights, expected)
+
+
+def test_a_failed_download_is_one_sentence(env, tmp_path):
+    env.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # the discard port: nothing listens
+    env.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    with pytest.raises(ValueError, match=r"^Could not download 'tiny-org/nowhere': ") as error:
+        attnviz.download("tiny-org/nowhere")
+    assert "\n" not in str(error.value)
