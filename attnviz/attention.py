@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # plotly is imported only when a figure is asked for
+    import plotly.graph_objects as go
 
 KINDS = ("encoder_self", "decoder_self", "cross")
 
@@ -204,13 +207,13 @@ class Run:
             f"maps: {shapes or 'none'})"
         )
 
-    def show(self, kind: str | None = None, layer: int = 0, head: int = 0) -> Any:
+    def show(self, kind: str | None = None, layer: int = 0, head: int = 0) -> go.Figure:
         """One head as a Plotly figure, for notebooks (see `attnviz.notebook.show`)."""
         from attnviz import notebook
 
         return notebook.show(self, kind, layer, head)
 
-    def show_model(self, kind: str | None = None) -> Any:
+    def show_model(self, kind: str | None = None) -> go.Figure:
         """Every layer x head as thumbnails, for notebooks (see `attnviz.notebook.show_model`)."""
         from attnviz import notebook
 
