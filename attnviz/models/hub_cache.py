@@ -20,8 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Hub repository ids: "org/name", letters, digits, "-", "_", "."; no "..", no leading "-" or ".".
-HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
+# Hub repository ids: "org/name", or a legacy name without an org ("bert-base-uncased", cached
+# as models--bert-base-uncased); letters, digits, "-", "_", "."; no "..", no leading "-" or ".".
+HUB_NAME = re.compile(r"^(?:[A-Za-z0-9][\w.-]{0,95}/)?[A-Za-z0-9][\w.-]{0,95}$")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 # What `download` fetches: never pickled weights (*.bin, *.pt), never code (*.py).
 DOWNLOAD_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.model", "*.md")
@@ -35,7 +36,7 @@ snapshot_download(sys.argv[1], cache_dir=os.environ["HF_HUB_CACHE"], allow_patte
 
 
 def is_hub_name(name: str) -> bool:
-    """True for a string shaped like a Hugging Face repository id, "org/name"."""
+    """True for a string shaped like a Hugging Face repository id, "org/name" or "name"."""
     return bool(HUB_NAME.match(name)) and ".." not in name
 
 

@@ -90,14 +90,15 @@ def load(name_or_path: str, *, download: bool = False) -> AttentionModel:
     name = name_or_path.strip()
     if name in REGISTRY:
         return _load_named(name)
-    if _is_hub_name_not_folder(name):
+    if _is_hub_name_not_folder(name) and ("/" in name or download or _is_cached(name)):
         return _load_hub_name(name, download)
     if looks_like_path(name) or Path(name).expanduser().is_dir():
         from attnviz.models import hf
 
         return hf.load_folder(name)
     raise ValueError(
-        f"Unknown model {name!r}; choose one of: {', '.join(REGISTRY)}, or a model folder path."
+        f"Unknown model {name!r}; choose one of: {', '.join(REGISTRY)}, a model folder path, "
+        "or a Hugging Face name in the local cache."
     )
 
 
@@ -106,6 +107,12 @@ def _is_hub_name_not_folder(name: str) -> bool:
     from attnviz.models import hub_cache
 
     return hub_cache.is_hub_name(name) and not Path(name).expanduser().exists()
+
+
+def _is_cached(name: str) -> bool:
+    from attnviz.models import hub_cache
+
+    return hub_cache.snapshot_folder(name) is not None
 
 
 def _load_hub_name(name: str, download: bool) -> AttentionModel:

@@ -80,6 +80,15 @@ def test_a_cached_name_loads_offline_and_equals_its_folder(
     )
 
 
+def test_a_legacy_name_without_an_org_loads_from_the_cache(env, tmp_path, tiny_folders):
+    """bert-base-uncased and gpt2 are cached as models--bert-base-uncased, models--gpt2."""
+    add_to_cache(tmp_path / "hub", "tiny-bert-uncased", tiny_folders["bert"])
+    env.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    assert attnviz.run("tiny-bert-uncased", TEXT).model == "tiny-bert-uncased"
+    with pytest.raises(ValueError, match=r"Unknown model 'tiny-bert-cased'.*in the local cache"):
+        attnviz.load("tiny-bert-cased")  # not cached: a typo, most likely, not a download
+
+
 def test_hf_home_is_honoured_and_a_cache_without_refs_counts(env, tmp_path, tiny_folders):
     add_to_cache(tmp_path / "hf" / "hub", "tiny-org/tiny-gpt2", tiny_folders["gpt2"], ref=False)
     env.setenv("HF_HOME", str(tmp_path / "hf"))
