@@ -66,7 +66,8 @@ def _wrap(model: Any, tokenizer: Any, name: str) -> HFModel:
     # (BertForSequenceClassification -> BertModel); encoder-decoders keep their head to generate.
     driven = model if architecture == "encoder-decoder" else model.base_model
     driven.eval()
-    wrapped = HFModel(name, driven, tokenizer, driving_config(model.config, architecture))
+    config = driving_config(model.config, architecture, model)
+    wrapped = HFModel(name, driven, tokenizer, config)
     description = f"{model.config.model_type} {architecture} model ({type(model).__name__})"
     wrapped.info = dataclasses.replace(wrapped.info, description=description)
     return wrapped

@@ -301,12 +301,15 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
     )
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(folder, **common)
-    return HFModel(name, model, tokenizer, driving_config(hf_config, architecture))
+    return HFModel(name, model, tokenizer, driving_config(hf_config, architecture, model))
 
 
-def driving_config(hf_config: Any, architecture: str) -> FolderModelConfig:
+def driving_config(hf_config: Any, architecture: str, model: Any = None) -> FolderModelConfig:
     """How to drive a model: its input cut at its own limit, or at attnviz's display cap."""
     max_tokens, reason = token_limit(hf_config)
+    usable = padded_positions(model) if model is not None else None
+    if usable is not None and usable < max_tokens:
+        max_tokens, reason = usable, f"this model's limit ({usable} positions after its padding)"
     # The decoder's input is the start token plus everything generated: keep it in range.
     max_new_tokens = min(MAX_NEW_TOKENS, max_tokens - 1)
     return FolderModelConfig(architecture, max_tokens, max_new_tokens, reason)
@@ -331,3 +334,16 @@ def token_limit(hf_config: Any) -> tuple[int, str]:
     if positions is None:
         return DISPLAY_MAX_TOKENS, cap + "; this model names no limit of its own)"
     return DISPLAY_MAX_TOKENS, cap + f"; this model takes up to {positions})"
+
+
+def padded_positions(model: Any) -> int | None:
+    """Positions a model can use when its position ids start after a padding index, or None.
+
+    RoBERTa-like models (XLM-R, CamemBERT, ...) number positions from `padding_idx + 1`: 514
+    embeddings hold 512 tokens, and a 513th token fails with an index error.
+    """
+    for name, module in model.named_modules():
+        padding = getattr(module, "padding_idx", None)
+        if name.endswith("position_embeddings") and padding is not None:
+            return int(module.num_embeddings) - int(padding) - 1
+    return None

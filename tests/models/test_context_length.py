@@ -65,3 +65,26 @@ def test_a_gpt2_style_model_keeps_more_than_512_tokens(tiny_folders, n_positions
 def test_a_short_text_is_not_cut(tiny_folders):
     run = attnviz.run(str(tiny_folders["gpt2"]), "the cat sat")
     assert not any("cut at" in note for note in run.notes)
+
+
+def test_roberta_like_positions_after_the_padding_index_are_not_overrun(tiny_folders):
+    """514 embeddings hold 512 tokens in RoBERTa; cutting at 514 would be an index error."""
+    import torch
+    from transformers import AutoTokenizer, RobertaConfig, RobertaModel
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_folders["bert"])
+    torch.manual_seed(0)
+    config = RobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=66,
+        pad_token_id=1,
+    )
+    wrapped = attnviz.from_transformers(RobertaModel(config), tokenizer, name="tiny-roberta")
+    assert wrapped.info.max_tokens == 64
+    run = attnviz.run(wrapped, "the cat sat on the mat " * 20)
+    assert len(run.source_tokens) == 64 and run.source_tokens[-1] == "[SEP]"
+    assert any("cut at 64 tokens, this model's limit (64 positions" in note for note in run.notes)
