@@ -94,8 +94,11 @@ def evaluate_dates() -> dict:
     }
 
 
-def train_task(name: str, minutes: float | None) -> dict:
-    """Train one of the task models (sentiment, question answering) and ship its weights."""
+def train_task(name: str, minutes: float | None, resume: bool = False) -> dict:
+    """Train one of the task models (sentiment, question answering) and ship its weights.
+
+    resume (sentiment-minilm only): fine-tune the shipped layers further at a lower rate.
+    """
     from attnviz.models.seq2seq import WEIGHTS_DIR
 
     log, folder = logger(name), WEIGHTS_DIR / name
@@ -108,8 +111,9 @@ def train_task(name: str, minutes: float | None) -> dict:
     if name == "sentiment-minilm":
         from attnviz.training.sentiment_minilm import MiniLMTrainConfig, train_sentiment_minilm
 
-        config = MiniLMTrainConfig(**budget)
-        return train_sentiment_minilm(folder, DATA_DIR / "sentiment", log, config)
+        further = {"learning_rate": 2e-5, "head_learning_rate": 2e-4, "epochs": 2}
+        config = MiniLMTrainConfig(**budget, **(further if resume else {}))
+        return train_sentiment_minilm(folder, DATA_DIR / "sentiment", log, config, resume)
     from attnviz.training.babi_train import MemNetTrainConfig, train_qa_memnet
 
     return train_qa_memnet(folder, log, MemNetTrainConfig(**budget))
@@ -128,7 +132,7 @@ def evaluate_task(name: str) -> dict:
 
 def train(name: str, minutes: float | None, resume: bool) -> None:
     if name in TASKS:
-        print(json.dumps(train_task(name, minutes)))
+        print(json.dumps(train_task(name, minutes, resume)))
         return
     if name == DATES:
         print(json.dumps(train_dates_command()))

@@ -49,19 +49,32 @@ def additive_mask(attention_mask: torch.Tensor) -> torch.Tensor:
 def bottom_states(
     base: Any, tokenizer: Any, examples: Sequence[Example], first_tuned: int, max_tokens: int
 ) -> States:
-    """Each sentence's hidden states after the frozen layers (embeddings, layers < first_tuned)."""
-    out: States = []
+    """Each sentence's hidden states after the frozen layers (embeddings, layers < first_tuned).
+
+    Computed in batches of sentences of similar length; padding is dropped again, so each
+    sentence keeps exactly its own states (padded keys get no attention).
+    """
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    out: dict[int, tuple[torch.Tensor, int]] = {}
     with torch.inference_mode():
-        for sentence, label in examples:
-            ids = tokenizer(sentence, truncation=True, max_length=max_tokens, return_tensors="pt")
-            hidden = base.embeddings(
-                input_ids=ids["input_ids"], token_type_ids=torch.zeros_like(ids["input_ids"])
+        for start in range(0, len(order), 64):
+            rows = order[start : start + 64]
+            inputs = tokenizer(
+                [examples[i][0] for i in rows],
+                padding=True,
+                truncation=True,
+                max_length=max_tokens,
+                return_tensors="pt",
             )
-            mask = additive_mask(ids["attention_mask"])
+            ids, attention_mask = inputs["input_ids"], inputs["attention_mask"]
+            hidden = base.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids))
+            mask = additive_mask(attention_mask)
             for layer in base.encoder.layer[:first_tuned]:
                 hidden = layer(hidden, attention_mask=mask)
-            out.append((hidden[0].clone(), label))
-    return out
+            for row, index in enumerate(rows):
+                length = int(attention_mask[row].sum())
+                out[index] = (hidden[row, :length].clone(), examples[index][1])
+    return [out[i] for i in range(len(examples))]
 
 
 def batches(states: States, size: int, rng: random.Random | None) -> list[tuple[torch.Tensor, ...]]:
@@ -107,8 +120,13 @@ def train_sentiment_minilm(
     data: Path,
     log: Callable[[str], None],
     config: MiniLMTrainConfig = MiniLMTrainConfig(),
+    resume: bool = False,
 ) -> dict:
-    """Fine-tune, keep the best epoch on the validation split, ship it to `folder`."""
+    """Fine-tune, keep the best epoch on the validation split, ship it to `folder`.
+
+    resume: start from the layers and head already in `folder` (and ship only an epoch that
+    beats their validation accuracy).
+    """
     from tqdm import tqdm
 
     torch.manual_seed(config.seed)
@@ -117,6 +135,11 @@ def train_sentiment_minilm(
     base, tokenizer = sentiment_minilm.load_base(attn_implementation="sdpa")
     base.eval()
     classifier = sentiment_minilm.MiniLMClassifier(base, config.tuned_layers)
+    if resume:
+        head, shipped = sentiment_minilm.apply_tuned(base, folder)
+        if tuple(shipped["tuned_layers"]) != config.tuned_layers:
+            raise ValueError(f"{folder} tunes layers {shipped['tuned_layers']}, not these.")
+        classifier.head[1].load_state_dict(head.state_dict())
     first = min(config.tuned_layers)
     train = bottom_states(base, tokenizer, read_split(data, "train"), first, config.max_tokens)
     valid_states = bottom_states(
@@ -139,7 +162,9 @@ def train_sentiment_minilm(
     )
     steps = config.epochs * -(-len(train) // config.batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: max(0.0, 1 - step / steps))
-    best: dict = {"valid_accuracy": -1.0}
+    best: dict = {"valid_accuracy": accuracy(classifier, valid) if resume else -1.0}
+    if resume:
+        log(f"resuming from valid accuracy {best['valid_accuracy']:.4f}")
     for epoch in range(1, config.epochs + 1):
         classifier.train()
         for hidden, mask, labels in tqdm(
