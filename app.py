@@ -17,5 +17,6 @@ pages = [
     st.Page(
         "pages/classroom.py", title="Classroom", icon=":material/school:", url_path="classroom"
     ),
+    st.Page("pages/tasks.py", title="Tasks", icon=":material/quiz:", url_path="tasks"),
 ]
 st.navigation(pages).run()

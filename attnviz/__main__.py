@@ -40,7 +40,10 @@ def add_export_parser(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument("model", help="a model name (see `models`) or a model folder")
     export.add_argument("text", help="the input text")
-    export.add_argument("--kind", help="encoder_self, decoder_self or cross (default: the first)")
+    export.add_argument(
+        "--kind",
+        help="encoder_self, decoder_self, cross, pooling or memory (default: the run's first)",
+    )
     export.add_argument("--layer", type=int, default=0, help="layer, from 0 (default 0)")
     export.add_argument("--head", type=int, default=0, help="head, from 0 (default 0)")
     export.add_argument(
@@ -86,6 +89,9 @@ def command_run(model_name: str, text: str, beam: int, as_json: bool) -> None:
         print(f"target: {' '.join(result.target_tokens)}")
     if result.output_text is not None:
         print(f"output: {result.output_text}")
+    if result.probabilities is not None:
+        ranked = sorted(result.probabilities.items(), key=lambda item: -item[1])
+        print("probabilities: " + ", ".join(f"{name} {p:.4f}" for name, p in ranked))
     for kind in result.kinds:
         shape = "x".join(str(n) for n in result.maps[kind].weights.shape)
         print(f"{kind}: [layer, head, query, key] = {shape}")

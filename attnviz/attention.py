@@ -16,7 +16,10 @@ import numpy as np
 if TYPE_CHECKING:  # plotly is imported only when a figure is asked for
     import plotly.graph_objects as go
 
-KINDS = ("encoder_self", "decoder_self", "cross")
+KINDS = ("encoder_self", "decoder_self", "cross", "pooling", "memory")
+# Kinds with one query: a classifier's attention pooling `[1, 1, 1, token]` and a memory
+# network's hops over a story's sentences `[hop, 1, 1, sentence]`.
+SINGLE_QUERY_KINDS = ("pooling", "memory")
 
 # float32 rows of up to a few thousand keys sum to 1 within ~1e-6; 1e-3 also accepts
 # models that compute their softmax in half precision.
@@ -151,6 +154,12 @@ class Run:
     source_tokens: what the encoder (or a decoder-only model) reads.
     target_tokens: what a decoder produced; empty for encoders and decoder-only models.
     notes: plain sentences a view should show, such as "The text was cut at 512 tokens."
+    probabilities: classifiers and question answering: label or answer -> probability (they
+        sum to 1); None for other models.
+
+    A memory network reads sentences, not words: its `source_tokens` are the story's
+    sentences and then the question, its `memory` map's keys are the sentences and its one
+    query is the question.
     """
 
     model: str
@@ -161,6 +170,7 @@ class Run:
     maps: Mapping[str, AttentionMaps]
     notes: tuple[str, ...] = ()
     extras: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    probabilities: Mapping[str, float] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "source_tokens", tuple(self.source_tokens))
@@ -168,6 +178,7 @@ class Run:
         object.__setattr__(self, "notes", tuple(self.notes))
         object.__setattr__(self, "maps", MappingProxyType(dict(self.maps)))
         object.__setattr__(self, "extras", MappingProxyType(dict(self.extras)))
+        self._check_probabilities()
         for kind, maps in self.maps.items():
             if kind != maps.kind:
                 raise ValueError(f"Map stored under {kind!r} has kind {maps.kind!r}.")
@@ -179,7 +190,22 @@ class Run:
             if maps.query_tokens != tuple(query) or not key_ok:
                 raise ValueError(f"The {kind} map's tokens do not match the run's tokens.")
 
+    def _check_probabilities(self) -> None:
+        if self.probabilities is None:
+            return
+        chances = {str(k): float(v) for k, v in dict(self.probabilities).items()}
+        values = np.array(list(chances.values()), dtype=np.float64)
+        if not chances or not np.isfinite(values).all() or (values < 0).any():
+            raise ValueError("Probabilities must be finite, non-negative and not empty.")
+        if abs(values.sum() - 1.0) > ROW_SUM_TOLERANCE:
+            raise ValueError(f"Probabilities must sum to 1, got {values.sum():.4f}.")
+        object.__setattr__(self, "probabilities", MappingProxyType(chances))
+
     def _expected_tokens(self, kind: str) -> tuple[Sequence[str], Sequence[str]]:
+        if kind == "pooling":
+            return ("[summary]",), self.source_tokens
+        if kind == "memory":
+            return self.source_tokens[-1:], self.source_tokens[:-1]
         if kind == "encoder_self":
             return self.source_tokens, self.source_tokens
         if kind == "cross":
@@ -228,4 +254,5 @@ class Run:
             "source_tokens": list(self.source_tokens),
             "target_tokens": list(self.target_tokens),
             "maps": {kind: self.maps[kind].to_json() for kind in self.kinds},
+            "probabilities": None if self.probabilities is None else dict(self.probabilities),
         }

@@ -29,6 +29,7 @@ import plotly.io as pio
 from attnviz.attention import AttentionMaps, Run
 from attnviz.figures.heatmap import head_heatmap
 from attnviz.figures.style import DEFAULT_COLOURING, Colouring
+from attnviz.figures.tasks import memory_heatmap, shaded_words
 
 FIGURE_FORMATS = (".png", ".svg", ".html")
 DATA_FORMATS = (".csv", ".json", ".npz")
@@ -51,8 +52,19 @@ class ExportError(RuntimeError):
 def head_figure(
     run: Run, kind: str, layer: int, head: int, colouring: Colouring = DEFAULT_COLOURING
 ) -> go.Figure:
-    """The heatmap of one head of `run`, titled with model, kind, layer and head."""
+    """The heatmap of one head of `run`, titled with model, kind, layer and head.
+
+    A `pooling` map is drawn as its words shaded by weight, a `memory` map as every hop over
+    the story's sentences (`layer` is then ignored: the figure shows all hops).
+    """
     maps = run_maps(run, kind)
+    maps.check_index(layer, head)
+    if kind == "pooling":
+        title = f"{run.model} · pooling weights · {run.output_text}"
+        return shaded_words(maps.weights[0, 0, 0], maps.key_tokens, title, colouring)
+    if kind == "memory":
+        title = f"{run.model} · {maps.query_tokens[0]} → {run.output_text}"
+        return memory_heatmap(maps.weights[:, 0, 0], maps.key_tokens, title, colouring)
     title = f"{run.model} · {kind} · layer {layer} · head {head}"
     return head_heatmap(
         maps.head(layer, head), maps.query_tokens, maps.key_tokens, title, maps.visible, colouring
@@ -246,7 +258,8 @@ def run_npz(run: Run) -> bytes:
     Arrays: `model`, `text`, `output_text` (absent when the model writes none),
     `source_tokens`, `target_tokens`, `kinds`, and per kind `KIND.weights`
     `[layer, head, query, key]`, `KIND.query_tokens`, `KIND.key_tokens` and, for masked maps,
-    `KIND.visible` `[query, key]`.
+    `KIND.visible` `[query, key]`; for classifiers and question answering
+    `probabilities.labels` and `probabilities.values`.
     """
     arrays: dict[str, np.ndarray] = {
         "model": np.array(run.model),
@@ -264,6 +277,9 @@ def run_npz(run: Run) -> bytes:
         arrays[f"{kind}.key_tokens"] = np.array(maps.key_tokens, dtype=str)
         if maps.visible is not None:
             arrays[f"{kind}.visible"] = maps.visible
+    if run.probabilities is not None:
+        arrays["probabilities.labels"] = np.array(list(run.probabilities), dtype=str)
+        arrays["probabilities.values"] = np.array(list(run.probabilities.values()), np.float32)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()

@@ -88,5 +88,6 @@ def test_run_json_has_the_documented_keys():
         "source_tokens",
         "target_tokens",
         "maps",
+        "probabilities",
     ]
     assert list(data["maps"]["encoder_self"]) == ["query_tokens", "key_tokens", "weights"]

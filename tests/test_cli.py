@@ -30,7 +30,16 @@ def test_run_json_is_the_documented_object_and_equals_the_api(minilm):
     result = cli("run", "minilm-l6", "The cat sat on the mat.", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"model", "text", "output_text", "source_tokens", "target_tokens", "maps"}
+    assert set(data) == {
+        "model",
+        "text",
+        "output_text",
+        "source_tokens",
+        "target_tokens",
+        "maps",
+        "probabilities",
+    }
+    assert data["probabilities"] is None
     assert data["source_tokens"] == ["[CLS]", "the", "cat", "sat", "on", "the", "mat", ".", "[SEP]"]
     assert data["target_tokens"] == [] and data["output_text"] is None
     maps = data["maps"]["encoder_self"]

@@ -61,6 +61,24 @@ REGISTRY: dict[str, ModelEntry] = {
             ("cross",),
             "attnviz.models.dates:load_bahdanau_dates",
         ),
+        ModelEntry(
+            "sentiment-bigru",
+            "BiGRU + additive attention pooling; positive / negative sentiment",
+            ("pooling",),
+            "attnviz.models.sentiment:load_sentiment_bigru",
+        ),
+        ModelEntry(
+            "sentiment-minilm",
+            "all-MiniLM-L6-v2 fine-tuned for positive / negative sentiment, 6 layers x 12 heads",
+            ("encoder_self",),
+            "attnviz.models.sentiment_minilm:load_sentiment_minilm",
+        ),
+        ModelEntry(
+            "qa-memnet",
+            "End-to-end memory network, 3 hops; answers questions about bAbI-style stories",
+            ("memory",),
+            "attnviz.models.memnet:load_qa_memnet",
+        ),
     )
 }
 

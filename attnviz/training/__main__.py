@@ -1,6 +1,9 @@
-"""`python -m attnviz.training data | train NAME|all | evaluate NAME|all`.
+"""`python -m attnviz.training data [sentiment] | train NAME|all | evaluate NAME|all`.
 
-data: build the English-Spanish corpus in data/corpus/ (Apertium; see CORPUS.md).
+data: build the English-Spanish corpus in data/corpus/ (Apertium; see CORPUS.md); `data
+    sentiment` the labelled Rotten Tomatoes sentences in data/sentiment/.
+The task models (sentiment-bigru, sentiment-minilm, qa-memnet) train and evaluate by name;
+their evaluation prints the figures their targets name.
 train: train a model and ship its weights to attnviz/weights/NAME/; a log of loss and
     validation figures goes to data/logs/NAME.log.
 evaluate: score the shipped weights on the test split and, for the translators, on the
@@ -25,6 +28,7 @@ from attnviz.training.train import Progress
 DATES = "bahdanau-dates"
 EN_ES = ("bahdanau-en-es", "transformer-en-es", "luong-dot-en-es", "luong-general-en-es")
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+TASKS = ("sentiment-bigru", "sentiment-minilm", "qa-memnet")
 
 
 def logger(name: str) -> Callable[[str], None]:
@@ -90,7 +94,46 @@ def evaluate_dates() -> dict:
     }
 
 
+def train_task(name: str, minutes: float | None, resume: bool = False) -> dict:
+    """Train one of the task models (sentiment, question answering) and ship its weights.
+
+    resume (sentiment-minilm only): fine-tune the shipped layers further at a lower rate.
+    """
+    from attnviz.models.seq2seq import WEIGHTS_DIR
+
+    log, folder = logger(name), WEIGHTS_DIR / name
+    budget = {} if minutes is None else {"max_minutes": minutes}
+    if name == "sentiment-bigru":
+        from attnviz.training.sentiment_bigru import BiGRUTrainConfig, train_sentiment_bigru
+
+        config = BiGRUTrainConfig(**budget)
+        return train_sentiment_bigru(folder, DATA_DIR / "sentiment", log, config)
+    if name == "sentiment-minilm":
+        from attnviz.training.sentiment_minilm import MiniLMTrainConfig, train_sentiment_minilm
+
+        further = {"learning_rate": 2e-5, "head_learning_rate": 2e-4, "epochs": 2}
+        config = MiniLMTrainConfig(**budget, **(further if resume else {}))
+        return train_sentiment_minilm(folder, DATA_DIR / "sentiment", log, config, resume)
+    from attnviz.training.babi_train import MemNetTrainConfig, train_qa_memnet
+
+    return train_qa_memnet(folder, log, MemNetTrainConfig(**budget))
+
+
+def evaluate_task(name: str) -> dict:
+    """The target figures of a task model, measured on its shipped weights."""
+    if name == "qa-memnet":
+        from attnviz.training.babi_train import evaluate_qa_memnet
+
+        return evaluate_qa_memnet()
+    from attnviz.training.sentiment_eval import evaluate_sentiment
+
+    return evaluate_sentiment(name, DATA_DIR / "sentiment")
+
+
 def train(name: str, minutes: float | None, resume: bool) -> None:
+    if name in TASKS:
+        print(json.dumps(train_task(name, minutes, resume)))
+        return
     if name == DATES:
         print(json.dumps(train_dates_command()))
         return
@@ -101,7 +144,9 @@ def train(name: str, minutes: float | None, resume: bool) -> None:
 
 
 def evaluate(name: str) -> dict:
-    if name == DATES:
+    if name in TASKS:
+        result = evaluate_task(name)
+    elif name == DATES:
         result = evaluate_dates()
     else:
         from attnviz.training.heldout_eval import translator_figures
@@ -146,6 +191,12 @@ def print_table(results: list[dict]) -> None:
         print(f"| {row['model']} | " + " | ".join(cells) + " |")
 
 
+def build_sentiment_data(seed: int) -> None:
+    from attnviz.training.sentiment_data import build_sentiment_data as build
+
+    print(json.dumps(build(DATA_DIR / "sentiment", seed=seed), indent=2))
+
+
 def build_data(seed: int) -> None:
     from attnviz.training.corpus import build_corpus
 
@@ -158,10 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     data = commands.add_parser("data", help="build the corpus in data/corpus/")
+    data.add_argument(
+        "what", nargs="?", choices=("corpus", "sentiment"), default="corpus", help="which data"
+    )
     data.add_argument("--seed", type=int, default=0)
     for command in ("train", "evaluate"):
         sub = commands.add_parser(command)
-        sub.add_argument("name", choices=(DATES, *EN_ES, "all"))
+        sub.add_argument("name", choices=(DATES, *EN_ES, *TASKS, "all"))
         if command == "train":
             sub.add_argument("--minutes", type=float, default=None, help="time budget per model")
             sub.add_argument(
@@ -171,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(getattr(args, "threads", 1))
     if args.command == "data":
-        build_data(args.seed)
+        (build_sentiment_data if args.what == "sentiment" else build_data)(args.seed)
         return 0
     names = (DATES, *EN_ES) if args.name == "all" else (args.name,)
     results = []

@@ -16,7 +16,7 @@ def open_app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=180).run()
 
 
-@pytest.mark.parametrize("page", ["home", "translate", "heads", "compare", "classroom"])
+@pytest.mark.parametrize("page", ["home", "translate", "heads", "compare", "classroom", "tasks"])
 def test_every_page_opens_through_the_navigation(page):
     app = open_app()
     app.switch_page(f"pages/{page}.py").run()
