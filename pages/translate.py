@@ -27,6 +27,11 @@ EXAMPLES = (
     "We did not see the old teacher in the park.",
     "The children who live here read many books.",
 )
+HONEST = (
+    "These translators are small models (4 to 5 million weights) that attnviz trained on two "
+    "CPU cores to show attention: they handle everyday sentences, names and numbers, and "
+    "they still make mistakes, so they are no translation service."
+)
 DATE_EXAMPLES = ("Thursday, 27 November 2026", "11/27/26", "27.11.2026", "Nov 27th 2026")
 MAX_BEAM = 5
 
@@ -143,6 +148,7 @@ def hypothesis_choice(model: str, text: str, beam: int) -> int:
 
 def translator_view() -> dict[str, object]:
     """The English-Spanish translators; returns the URL state."""
+    st.caption(HONEST)
     columns = st.columns([2, 3, 1])
     model = columns[0].selectbox("Translator", TRANSLATORS, key=state("model"))
     columns[1].selectbox(
