@@ -39,6 +39,13 @@ MAX_PIXELS = 8000  # width or height times scale: larger images are refused, not
 RENDER_TIMEOUT = 60.0  # seconds for one image, including Chromium's start
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 CSV_CORNER = "query \\ key"
+# Weights in a JSON download offered by the app: about 23 bytes of text each, so 35 MB and a
+# second or two to write; a 512-token MiniLM run (19 million weights, 434 MB of JSON, half a
+# minute holding the interpreter) is offered as NPZ, the same data compressed.
+MAX_JSON_NUMBERS = 1_500_000
+JSON_BYTES_PER_NUMBER = 23
+# One export at a time per process: two large ones at once would only double the memory.
+_EXPORT_SLOT = threading.Lock()
 
 
 class ExportError(RuntimeError):
@@ -235,9 +242,31 @@ def matrix_csv(weights: np.ndarray, query_tokens: Sequence[str], key_tokens: Seq
     return buffer.getvalue()
 
 
-def run_json(run: Run) -> str:
-    """The whole run as the `python -m attnviz run --json` object (DESIGN.md section 4)."""
-    return json.dumps(run.to_json(), ensure_ascii=False)
+def run_numbers(run: Run) -> int:
+    """How many attention weights the run holds, over every kind."""
+    return sum(maps.weights.size for maps in run.maps.values())
+
+
+def json_refusal(numbers: int) -> str:
+    """Why the JSON of a run of `numbers` weights is not offered, and what to download."""
+    megabytes = numbers * JSON_BYTES_PER_NUMBER / 1e6
+    return (
+        f"JSON: this run holds {numbers:,} weights (about {megabytes:,.0f} MB as JSON, over the "
+        f"{MAX_JSON_NUMBERS:,} offered); download NPZ, the same data compressed, or the CSV "
+        "of the map on screen."
+    )
+
+
+def run_json(run: Run, max_numbers: int | None = None) -> str:
+    """The whole run as the `python -m attnviz run --json` object (DESIGN.md section 4).
+
+    max_numbers: refuse (ValueError, pointing to NPZ) a run with more weights than this.
+    """
+    numbers = run_numbers(run)
+    if max_numbers is not None and numbers > max_numbers:
+        raise ValueError(json_refusal(numbers))
+    with _EXPORT_SLOT:
+        return json.dumps(run.to_json(), ensure_ascii=False)
 
 
 def run_npz(run: Run) -> bytes:
@@ -265,7 +294,8 @@ def run_npz(run: Run) -> bytes:
         if maps.visible is not None:
             arrays[f"{kind}.visible"] = maps.visible
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, allow_pickle=False, **arrays)
+    with _EXPORT_SLOT:  # zlib compresses without holding the interpreter: others run on
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()
 
 
