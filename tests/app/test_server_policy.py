@@ -115,3 +115,11 @@ def test_run_json_refuses_above_its_limit(minilm):
     assert export.run_json(run, max_numbers=3000).startswith('{"model"')
     with pytest.raises(ValueError, match="download NPZ"):
         export.run_json(run, max_numbers=100)
+
+
+@pytest.mark.parametrize("probe", PROBES[3:6])
+def test_without_a_policy_odd_model_values_get_a_sentence(probe, monkeypatch):
+    monkeypatch.delenv(ROOTS_VARIABLE, raising=False)
+    app = open_page("heads", model=probe)
+    assert not app.exception
+    assert "cannot be opened" in plain(app.info[0].value) and figures(app)
