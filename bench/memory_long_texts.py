@@ -1,17 +1,18 @@
 """Server memory under long texts: peak and settled RSS, before and after, in one run.
 
 A few sessions (default 4) speak Streamlit's WebSocket protocol to /heads, exactly as
-`load_class.py`'s students do, and each sends a new 600-word text (MiniLM keeps 512 tokens:
-a 75 MB run) as soon as the previous one is drawn, for `--minutes`. The server's RSS
-(/proc/PID/status) is sampled every 0.2 s. Figures: RSS once every session has opened
-(baseline), the peak under load, and RSS `--settle` seconds after the load stopped, with
-every session still open.
+`load_class.py`'s students do, and each sends `--texts` new 600-word texts (MiniLM keeps 512
+tokens: a 75 MB run), one as soon as the previous one is drawn (at most `--minutes`). The
+server's RSS (/proc/PID/status) is sampled every 0.2 s. Figures: RSS once every session has
+opened (baseline), the peak under load, RSS 15 s after the load stopped, and RSS `--settle`
+seconds after it (long runs unused for two minutes leave the cache), every session still
+open.
 
 The same load runs against two servers in turn: one started from a copy of the code at
 `--before` (by default the last commit before the memory fixes of issue 13, extracted with
 `git archive`), and one from this checkout. Nothing but 127.0.0.1 is contacted.
 
-Run: python bench/memory_long_texts.py [--sessions 4] [--minutes 1] [--before REF]
+Run: python bench/memory_long_texts.py [--sessions 4] [--texts 10] [--settle 165] [--before REF]
 """
 
 from __future__ import annotations
@@ -77,10 +78,12 @@ async def sample(pid: int, samples: list[float], stop: asyncio.Event) -> None:
         await asyncio.sleep(0.2)
 
 
-async def send_long_texts(student: Student, until: float, sent: list[int], errors: list[str]):
-    """New 600-word texts, one after another, until the deadline."""
+async def send_long_texts(
+    student: Student, texts: int, until: float, sent: list[int], errors: list[str]
+) -> None:
+    """`texts` new 600-word texts, one after another, unless the deadline comes first."""
     serial = 0
-    while time.monotonic() < until:
+    while serial < texts and time.monotonic() < until:
         serial += 1
         student.widgets["heads.text"] = text_of_tokens(WORDS + 2, 10_000 * student.number + serial)
         try:
@@ -93,7 +96,8 @@ async def send_long_texts(student: Student, until: float, sent: list[int], error
         sent[0] += 1
 
 
-async def measure(url: str, pid: int, sessions: int, minutes: float, settle: float) -> dict:
+async def measure(url: str, pid: int, args: argparse.Namespace) -> dict:
+    sessions, minutes, settle = args.sessions, args.minutes, args.settle
     students = [Student(url, number, (10, 10)) for number in range(sessions)]
     for student in students:
         await student.connect()
@@ -105,18 +109,21 @@ async def measure(url: str, pid: int, sessions: int, minutes: float, settle: flo
     sampler = asyncio.create_task(sample(pid, samples, stop))
     sent, errors = [0], []
     until = time.monotonic() + 60 * minutes
-    await asyncio.gather(*(send_long_texts(s, until, sent, errors) for s in students))
+    await asyncio.gather(*(send_long_texts(s, args.texts, until, sent, errors) for s in students))
     loaded = time.monotonic()
-    await asyncio.sleep(settle)
+    await asyncio.sleep(15)
     stop.set()
     await sampler
     settled = rss_mb(pid)
+    await asyncio.sleep(max(0.0, settle - 15))
+    rested = rss_mb(pid)
     for student in students:
         await student.close()
     return {
         "baseline": baseline,
         "peak": max(samples),
         "settled": settled,
+        "rested": rested,
         "texts": sent[0],
         "errors": errors,
         "seconds": loaded - (until - 60 * minutes),
@@ -127,13 +134,14 @@ def one_server(name: str, root: Path, args: argparse.Namespace) -> dict:
     log = Path(tempfile.mkdtemp(prefix="attnviz-memory-")) / "streamlit.log"
     server, url = start(root, log)
     try:
-        figures = asyncio.run(measure(url, server.pid, args.sessions, args.minutes, args.settle))
+        figures = asyncio.run(measure(url, server.pid, args))
     finally:
         stop_server(server)
     figures["log_errors"] = server_errors(log)
     print(
-        f"{name:<7} baseline {figures['baseline']:6.0f} MB  peak {figures['peak']:6.0f} MB  "
-        f"settled {figures['settled']:6.0f} MB  ({figures['texts']} texts of {WORDS} words in "
+        f"{name:<7} baseline {figures['baseline']:5.0f} MB  peak {figures['peak']:5.0f} MB  "
+        f"15 s after {figures['settled']:5.0f} MB  {args.settle:.0f} s after "
+        f"{figures['rested']:5.0f} MB  ({figures['texts']} texts of {WORDS} words in "
         f"{figures['seconds']:.0f} s, {len(figures['errors'])} errors, "
         f"{len(figures['log_errors'])} server log errors)"
     )
@@ -145,12 +153,13 @@ def one_server(name: str, root: Path, args: argparse.Namespace) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=4)
-    parser.add_argument("--minutes", type=float, default=1.0, help="of sending long texts")
-    parser.add_argument("--settle", type=float, default=15.0, help="seconds after the load")
+    parser.add_argument("--texts", type=int, default=10, help="long texts sent by each session")
+    parser.add_argument("--minutes", type=float, default=5.0, help="hard stop for the texts")
+    parser.add_argument("--settle", type=float, default=165.0, help="seconds after the load")
     parser.add_argument("--before", default=BEFORE, help="git ref of the code to compare with")
     parser.add_argument("--skip-before", action="store_true", help="measure this checkout only")
     args = parser.parse_args()
-    print(f"{args.sessions} sessions on /heads, new {WORDS}-word texts for {args.minutes} min")
+    print(f"{args.sessions} sessions on /heads, {args.texts} new {WORDS}-word texts each")
     results = {}
     if not args.skip_before:
         results["before"] = one_server("before", source_tree(args.before), args)

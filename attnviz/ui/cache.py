@@ -13,9 +13,11 @@ import collections
 import contextlib
 import functools
 import gc
+import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -58,6 +60,7 @@ class SharedLRU(Generic[V]):
         self._on_evicted = on_evicted
         self._values: collections.OrderedDict[Hashable, tuple[V, int]] = collections.OrderedDict()
         self._bytes = 0
+        self._used: dict[Hashable, float] = {}  # key -> time.monotonic() of its last use
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
 
@@ -72,6 +75,7 @@ class SharedLRU(Generic[V]):
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
+                self._used[key] = time.monotonic()
                 return True, self._values[key][0]
         return False, None
 
@@ -100,17 +104,37 @@ class SharedLRU(Generic[V]):
         evicted = 0
         with self._lock:
             self._values[key] = (value, size)
+            self._used[key] = time.monotonic()
             self._bytes += size
             while len(self._values) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_, dropped) = self._values.popitem(last=False)
+                dropped_key, (_, dropped) = self._values.popitem(last=False)
+                self._used.pop(dropped_key, None)
                 self._bytes -= dropped
                 evicted += dropped
+        self._evicted(evicted)
+
+    def drop_idle(self, idle_seconds: float, min_bytes: int, now: float | None = None) -> int:
+        """Drop values of at least `min_bytes` unused for `idle_seconds`; returns their bytes."""
+        now = time.monotonic() if now is None else now
+        evicted = 0
+        with self._lock:
+            for key, (_, size) in list(self._values.items()):
+                if size >= min_bytes and now - self._used.get(key, now) > idle_seconds:
+                    del self._values[key]
+                    self._used.pop(key, None)
+                    self._bytes -= size
+                    evicted += size
+        self._evicted(evicted)
+        return evicted
+
+    def _evicted(self, evicted: int) -> None:
         if evicted and self._on_evicted is not None:
             self._on_evicted(evicted)
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._used.clear()
             self._bytes = 0
 
 
@@ -201,6 +225,30 @@ def tune_allocator() -> None:
 RUNS: SharedLRU[Run] = SharedLRU(
     MAX_CACHED_RUNS, MAX_RUN_BYTES, run_nbytes, on_evicted=collect_after_eviction
 )
+# Large runs nobody has looked at for this long leave their cache, so a server that a class
+# has left returns to its resting memory; whoever comes back waits a second for the run.
+IDLE_SECONDS = 120.0
+LARGE_BYTES = 8 * 2**20  # a 512-token MiniLM run holds 75 MB, a 20-token one 0.1 MB
+SWEEP_SECONDS = 15.0
+IDLE_CACHES: list[SharedLRU] = [RUNS]  # display.py adds its own
+
+
+@functools.cache
+def start_sweeper() -> None:
+    """Once per process, a daemon thread that drops idle large values every SWEEP_SECONDS."""
+
+    def sweep() -> None:
+        while True:
+            time.sleep(SWEEP_SECONDS)
+            for shared in tuple(IDLE_CACHES):
+                try:
+                    shared.drop_idle(IDLE_SECONDS, LARGE_BYTES)
+                except Exception:  # a memory sweep must never end; log and go on
+                    logging.getLogger(__name__).exception("could not drop idle values")
+
+    threading.Thread(target=sweep, name="attnviz-idle-sweeper", daemon=True).start()
+
+
 # Models by `model_key`; their weights are not counted (a handful of models, loaded once).
 MODELS: SharedLRU[AttentionModel] = SharedLRU(MAX_CACHED_MODELS, 1, lambda model: 0)
 
@@ -270,6 +318,7 @@ def get_run(name: str, text: str, beam: int = 1, ablate: tuple = (), hypothesis:
     ablate: (kind, layer, head) triples switched off for this run only; hypothesis: which of
     beam search's hypotheses a translator shows (0 is the best).
     """
+    start_sweeper()
     key = (model_key(name), text, int(beam), tuple(ablate), int(hypothesis))
     return RUNS.get(key, lambda: _run(*key))
 
