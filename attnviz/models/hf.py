@@ -270,6 +270,10 @@ class HFModel:
         return [int(i) for i in generated[0]]
 
 
+class ModelRefused(ValueError):
+    """A folder whose model attnviz will not show (too large, weights that leave it unset)."""
+
+
 def check_parameters(model_class: Any, hf_config: Any, folder: Path, name: str) -> None:
     """Refuse, before any memory is allocated, a model larger than `MAX_PARAMETERS` or one with
     more parameters than its safetensors files hold (some tensors would stay random)."""
@@ -281,13 +285,13 @@ def check_parameters(model_class: Any, hf_config: Any, folder: Path, name: str) 
     needed = sum(p.numel() for p in skeleton.parameters() if p.requires_grad)
     on_disk = sum(safetensors_elements(path) for path in folder.glob("*.safetensors"))
     if needed > MAX_PARAMETERS:
-        raise ValueError(
+        raise ModelRefused(
             f"The model in {name!r} has {needed:,} parameters; attnviz opens models of at "
             f"most {MAX_PARAMETERS:,}."
         )
     if needed > on_disk:
         weights = ", ".join(shown_path(p) for p in sorted(folder.glob("*.safetensors")))
-        raise ValueError(
+        raise ModelRefused(
             f"The weights of {name!r} ({weights}) hold {on_disk:,} numbers but its config "
             f"describes {needed:,} parameters; attnviz does not show a model with random "
             "weights."
@@ -350,13 +354,27 @@ def _load(folder: Path, name: str) -> HFModel:
     with _load_lock:
         try:
             return _load_unlocked(folder, name)
-        except ValueError:
+        except ModelRefused:
             raise
         except Exception as error:  # transformers raises many types for one broken file
             reason = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
-            raise ValueError(f"Could not load the model in {name!r}: {reason[:300]}") from None
+            damaged = damaged_json(folder)
+            where = f" (its file {shown_path(damaged)} is damaged)" if damaged else ""
+            raise ValueError(
+                f"Could not load the model in {name!r}{where}: {reason[:300]}"
+            ) from None
+
+
+def damaged_json(folder: Path) -> Path | None:
+    """The first JSON file of a model folder that does not parse, if any."""
+    for path in sorted(folder.glob("*.json")):
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return path
+    return None
 
 
 def _load_unlocked(folder: Path, name: str) -> HFModel:
@@ -377,7 +395,7 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
     missing = [key for key in loading.get("missing_keys", ()) if key not in _tied_keys(model)]
     if missing or loading.get("mismatched_keys"):
         unset = missing or [str(item[0]) for item in loading["mismatched_keys"]]
-        raise ValueError(
+        raise ModelRefused(
             f"The weights in {name!r} leave {len(unset)} of the model's tensors unset "
             f"({', '.join(unset[:3])}{', …' if len(unset) > 3 else ''}); attnviz does not "
             "show a model with random weights."

@@ -79,3 +79,11 @@ def test_every_spelling_of_one_folder_is_one_model(bert, tmp_path):
     models = {id(hf.load_folder(spelling)) for spelling in spellings}
     assert len(models) == 1
     assert hf.load_folder(spellings[-1]).info.name == str(bert.resolve())
+
+
+def test_a_broken_tokenizer_file_is_named_in_one_sentence(bert):
+    (bert / "tokenizer.json").write_text('{"version": "1.0", "trunc')
+    with pytest.raises(ValueError) as refused:
+        hf.load_folder(bert)
+    message = str(refused.value)
+    assert "tokenizer.json is damaged" in message and "\n" not in message
