@@ -123,3 +123,16 @@ def test_without_a_policy_odd_model_values_get_a_sentence(probe, monkeypatch):
     app = open_page("heads", model=probe)
     assert not app.exception
     assert "cannot be opened" in plain(app.info[0].value) and figures(app)
+
+
+@pytest.mark.parametrize(
+    ("model", "text"), [("minilm-l6", "The cat sat."), ("transformer-en-es", "The red car.")]
+)
+def test_the_streamed_json_is_exactly_the_documented_object(model, text):
+    import json
+
+    import attnviz
+    from attnviz import export
+
+    run = attnviz.run(model, text)
+    assert export.run_json(run) == json.dumps(run.to_json(), ensure_ascii=False)
