@@ -292,7 +292,7 @@ def model_key(name: str) -> str:
     open it; ValueError (the same sentence whatever is on disk) if it does not."""
     if name in REGISTRY:
         return name
-    if model_roots() is None and not (looks_like_path(name) or os.sep in name):
+    if model_roots() is None and not looks_like_path(name):
         return name  # local use: `attnviz.load` says "unknown model" or opens the folder
     return str(browser_folder(name))
 
@@ -303,7 +303,8 @@ def get_model(name: str) -> AttentionModel:
     Kept in a process-wide cache outside Streamlit's: a `clear_cache` message from a browser
     must not make every session load its models again.
     """
-    return MODELS.get(model_key(name), lambda: _load_model(model_key(name)))
+    key = model_key(name)
+    return MODELS.get(key, lambda: _load_model(key))
 
 
 def _load_model(key: str) -> AttentionModel:

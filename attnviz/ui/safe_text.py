@@ -64,11 +64,8 @@ def code_span(text: object) -> str:
     flat = " ".join(str(text).splitlines())
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
-    return (
-        f"{fence} {flat} {fence}"
-        if flat.startswith("`") or flat.endswith("`")
-        else (f"{fence}{flat}{fence}")
-    )
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""  # CommonMark strips one
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def show_info(text: str) -> None:
