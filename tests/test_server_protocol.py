@@ -78,6 +78,7 @@ async def connect(port: int, name: str = "127.0.0.1"):
         port=port,
         subprotocols=["streamlit"],
         max_size=None,
+        open_timeout=120,  # a busy machine answers the handshake late, not never
     )
 
 
