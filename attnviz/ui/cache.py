@@ -28,6 +28,7 @@ from attnviz.attention import Run
 from attnviz.models.base import AttentionModel
 from attnviz.models.folders import browser_folder, model_roots
 from attnviz.models.registry import REGISTRY, looks_like_path
+from attnviz.models.registry import _is_hub_name_not_folder as is_hub_name_not_folder
 
 MAX_CACHED_RUNS = 64  # enough for a class of 30 to keep one or two sentences each
 MAX_RUN_BYTES = 512 * 2**20  # a 512-token MiniLM run holds 75 MB of weights: 6 such runs
@@ -292,8 +293,8 @@ def model_key(name: str) -> str:
     open it; ValueError (the same sentence whatever is on disk) if it does not."""
     if name in REGISTRY:
         return name
-    if model_roots() is None and not looks_like_path(name):
-        return name  # local use: `attnviz.load` says "unknown model" or opens the folder
+    if model_roots() is None and (not looks_like_path(name) or is_hub_name_not_folder(name)):
+        return name  # local use: `attnviz.load` opens the folder or cached name, or says no
     return str(browser_folder(name))
 
 
