@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint format bench data train debian clean
 
@@ -26,8 +27,10 @@ debian:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(DEBIAN_PACKAGES); }
 
+# On this computer only (loopback); any model folder may be opened from the browser, as
+# ATTNVIZ_MODEL_ROOTS is left as you set it. README.md, "Serving a class", opens it to a room.
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev debian
 	$(PY) -m pytest

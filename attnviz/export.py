@@ -13,6 +13,7 @@ import asyncio
 import atexit
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -40,6 +41,13 @@ MAX_PIXELS = 8000  # width or height times scale: larger images are refused, not
 RENDER_TIMEOUT = 60.0  # seconds for one image, including Chromium's start
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 CSV_CORNER = "query \\ key"
+# Weights in a JSON download offered by the app: about 23 bytes of text each, so 35 MB and a
+# second or two to write; a 512-token MiniLM run (19 million weights, 434 MB of JSON, half a
+# minute holding the interpreter) is offered as NPZ, the same data compressed.
+MAX_JSON_NUMBERS = 1_500_000
+JSON_BYTES_PER_NUMBER = 23
+# One export at a time per process: two large ones at once would only double the memory.
+_EXPORT_SLOT = threading.Lock()
 
 
 class ExportError(RuntimeError):
@@ -247,9 +255,60 @@ def matrix_csv(weights: np.ndarray, query_tokens: Sequence[str], key_tokens: Seq
     return buffer.getvalue()
 
 
-def run_json(run: Run) -> str:
-    """The whole run as the `python -m attnviz run --json` object (DESIGN.md section 4)."""
-    return json.dumps(run.to_json(), ensure_ascii=False)
+def run_numbers(run: Run) -> int:
+    """How many attention weights the run holds, over every kind."""
+    return sum(maps.weights.size for maps in run.maps.values())
+
+
+def json_refusal(numbers: int) -> str:
+    """Why the JSON of a run of `numbers` weights is not offered, and what to download."""
+    megabytes = numbers * JSON_BYTES_PER_NUMBER / 1e6
+    return (
+        f"JSON: this run holds {numbers:,} weights (about {megabytes:,.0f} MB as JSON, over the "
+        f"{MAX_JSON_NUMBERS:,} offered); download NPZ, the same data compressed, or the CSV "
+        "of the map on screen."
+    )
+
+
+def run_json(run: Run, max_numbers: int | None = None) -> str:
+    """The whole run as the `python -m attnviz run --json` object (DESIGN.md section 4).
+
+    max_numbers: refuse (ValueError, pointing to NPZ) a run with more weights than this.
+    """
+    numbers = run_numbers(run)
+    if max_numbers is not None and numbers > max_numbers:
+        raise ValueError(json_refusal(numbers))
+    with _EXPORT_SLOT:
+        return "".join(_json_pieces(run))
+
+
+def _json_pieces(run: Run):
+    """The text of `json.dumps(run.to_json(), ensure_ascii=False)`, one row of weights at a
+    time: one `json.dumps` of a whole run holds the interpreter until it is done (3 s for a
+    128-token MiniLM run, 77 s for 512 tokens, with every other session waiting), while
+    between rows other threads get their turn."""
+    dumps = functools.partial(json.dumps, ensure_ascii=False)
+    top = {
+        "model": run.model,
+        "text": run.text,
+        "output_text": run.output_text,
+        "source_tokens": list(run.source_tokens),
+        "target_tokens": list(run.target_tokens),
+    }
+    yield dumps(top)[:-1] + ', "maps": {'
+    for index, kind in enumerate(run.kinds):
+        maps = run.maps[kind]
+        tokens = {"query_tokens": list(maps.query_tokens), "key_tokens": list(maps.key_tokens)}
+        yield (", " if index else "") + dumps(kind) + ": " + dumps(tokens)[:-1] + ', "weights": ['
+        for layer, heads in enumerate(maps.weights):  # [head, query, key]
+            yield (", " if layer else "") + "["
+            for head, rows in enumerate(heads):  # [query, key]
+                yield (", " if head else "") + "["
+                yield ", ".join(dumps(row.tolist()) for row in rows)
+                yield "]"
+            yield "]"
+        yield "]}"
+    yield "}}"
 
 
 def run_npz(run: Run) -> bytes:
@@ -281,7 +340,8 @@ def run_npz(run: Run) -> bytes:
         arrays["probabilities.labels"] = np.array(list(run.probabilities), dtype=str)
         arrays["probabilities.values"] = np.array(list(run.probabilities.values()), np.float32)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, allow_pickle=False, **arrays)
+    with _EXPORT_SLOT:  # zlib compresses without holding the interpreter: others run on
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()
 
 

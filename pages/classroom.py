@@ -20,17 +20,17 @@ from attnviz.figures import head_heatmap
 from attnviz.models.rnn import RNNModel
 from attnviz.training.live import (
     DEFAULT_SECONDS,
-    MAX_RUNS,
     TRAINING_PAIRS,
     LiveTraining,
     Snapshot,
-    TrainingSlots,
     TrainingView,
     date_problem,
 )
 from attnviz.ui import lessons
+from attnviz.ui.cache import training_slots
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.safe_text import show_error, show_warning
 from attnviz.ui.url import page_params, read_choice, write_params
 from attnviz.ui.widgets import show_notices
 
@@ -45,12 +45,6 @@ POLL_SECONDS = 1.0
 
 def state(name: str) -> str:
     return f"{KEY}.{name}"
-
-
-@st.cache_resource
-def training_slots() -> TrainingSlots:
-    """The process's places for live runs, shared by every session."""
-    return TrainingSlots(MAX_RUNS)
 
 
 def read_url_once() -> None:
@@ -146,7 +140,7 @@ def show_results(run: LiveTraining) -> None:
     """After a run: how it ended, a slider through the snapshots, the model on any date."""
     view = run.view()
     if view.status == "failed":
-        st.error(f"Training failed ({view.error}).")
+        show_error(f"Training failed ({view.error}).")
         return
     st.success(f"{ENDINGS[view.status]}: {progress_text(view)}.")
     snapshots = view.snapshots
@@ -179,7 +173,7 @@ def try_trained_model(model: RNNModel) -> None:
         return
     problem = date_problem(text)
     if problem:
-        st.error(problem)
+        show_error(problem)
         return
     result = model.run(text)
     maps = result.maps["cross"]
@@ -231,9 +225,9 @@ def classroom_page() -> None:
         run = st.session_state.get(state("training"))
         problem = training_controls(run)
         if problem:
-            st.warning(problem)
+            show_warning(problem)
         if busy := st.session_state.pop(state("busy"), None):
-            st.warning(busy)
+            show_warning(busy)
         if run is None:
             st.info("Press **Start training**: a fresh model learns for up to a minute.")
         elif run.view().running:

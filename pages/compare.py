@@ -11,6 +11,7 @@ from attnviz.ui.cache import get_model
 from attnviz.ui.controls import HeadChoice, model_from_url, side_controls
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.safe_text import quoted, show_error, show_info
 from attnviz.ui.url import page_params, read_flag, url_value, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
 
@@ -134,7 +135,9 @@ def ablation_controls(a: HeadChoice) -> Heads:
         chosen = [part for part in raw.split(",") if part]
         bad = [part for part in chosen if part not in options]
         if bad:
-            show_notices([f"Heads {', '.join(bad)} do not exist in {a.model}; they were left out."])
+            listed = ", ".join(bad)
+            listed = listed if len(listed) <= 80 else quoted(listed)
+            show_notices([f"Heads {listed} do not exist in {a.model}; they were left out."])
         st.session_state[f"{KEY}.off_select"] = [part for part in chosen if part in options]
     st.session_state[f"{KEY}.off_select"] = [
         part for part in st.session_state.get(f"{KEY}.off_select", []) if part in options
@@ -150,7 +153,7 @@ def ablation_controls(a: HeadChoice) -> Heads:
     try:
         return check_heads(heads, getattr(model, "switchable", {}), info.heads)
     except ValueError as error:
-        st.info(f"{error} Switching heads off is not available for this model.")
+        show_info(f"{error} Switching heads off is not available for this model.")
         return ()
 
 
@@ -201,7 +204,7 @@ def main() -> None:
     try:
         map_a, map_b = compare.head_map(a, words), compare.head_map(b, words)
     except ValueError as error:
-        st.error(str(error))
+        show_error(str(error))
         write_params(url_state(a, b, ()), KEY)
         return
     compare.show_pair(a, b, map_a, map_b)

@@ -23,6 +23,7 @@ from attnviz.ui.controls import (
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.safe_text import show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, model_picker, show_notices
 
@@ -119,12 +120,13 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
         keep_in_range(state(name), tuple(range(len(tokens))), 0)
     columns = st.columns(2)
     label = views.token_label
+    query_tokens, key_tokens = maps.query_tokens, maps.key_tokens  # not the maps' arrays
     with columns[0]:
         query = st.selectbox(
             "Token",
-            range(len(maps.query_tokens)),
+            range(len(query_tokens)),
             key=state("token"),
-            format_func=lambda i: label(i, maps.query_tokens[i]),
+            format_func=lambda i: label(i, query_tokens[i]),
         )
     if maps.same_sequence:
         st.session_state[state("key_token")] = query
@@ -132,9 +134,9 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
     with columns[1]:
         key = st.selectbox(
             "Source token",
-            range(len(maps.key_tokens)),
+            range(len(key_tokens)),
             key=state("key_token"),
-            format_func=lambda i: label(i, maps.key_tokens[i]),
+            format_func=lambda i: label(i, key_tokens[i]),
         )
     return query, key
 
@@ -214,24 +216,28 @@ def load_maps(choice: HeadChoice) -> DisplayMaps | None:
             choice.model, choice.text, choice.kind, session[state("hide")], session[state("merge")]
         )
     except ValueError as error:
-        st.error(str(error))
+        show_error(str(error))
     except Exception as error:  # a model failing must not end the session in a traceback
         LOG.exception("running %s failed", choice.model)
-        st.error(f"The model could not run on this text ({type(error).__name__}: {error}).")
+        show_error(f"The model could not run on this text ({type(error).__name__}: {error}).")
     return None
 
 
-require_navigation()
-presentation_toggle()
-st.title("Heads")
-st.caption("Which tokens each token attends to, in every layer and head.")
-copy_link_button()
-read_url_once()
-show_notices(st.session_state.pop(state("notices"), []))
-with st.sidebar:
-    colouring = display_controls()
-choice = heads_controls()
-if choice is not None:
+def main() -> None:
+    """The page. Everything it computes is local to this call: a page's module globals live
+    in a reference cycle (its functions point back at them), so maps kept there would outlive
+    the run and hold an evicted run's arrays until a full garbage collection."""
+    presentation_toggle()
+    st.title("Heads")
+    st.caption("Which tokens each token attends to, in every layer and head.")
+    copy_link_button()
+    read_url_once()
+    show_notices(st.session_state.pop(state("notices"), []))
+    with st.sidebar:
+        colouring = display_controls()
+    choice = heads_controls()
+    if choice is None:
+        return
     view = st.radio(
         "View",
         views.VIEWS,
@@ -249,3 +255,7 @@ if choice is not None:
         else:
             show_view(choice, maps, view, colouring)
     write_params(url_state(choice), KEY)
+
+
+require_navigation()
+main()

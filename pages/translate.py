@@ -10,6 +10,7 @@ from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.safe_text import code_span, escape_markdown, show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
 
@@ -141,7 +142,9 @@ def hypothesis_choice(model: str, text: str, beam: int) -> int:
             "Beam search's hypotheses (mean log-probability per token)",
             range(len(hypotheses)),
             key=state("hyp"),
-            format_func=lambda i: f"{hypotheses[i]['text']}  ({hypotheses[i]['score']:.3f})",
+            format_func=lambda i: (
+                f"{escape_markdown(hypotheses[i]['text'])}  ({hypotheses[i]['score']:.3f})"
+            ),
         )
     )
 
@@ -169,10 +172,10 @@ def translator_view() -> dict[str, object]:
     try:
         run = get_run(model, text, int(beam), (), hypothesis_choice(model, text, int(beam)))
     except ValueError as error:
-        st.error(str(error))
+        show_error(str(error))
         return values
     show_notices(run.notes)
-    st.markdown(f"**Translation:** {run.output_text}")
+    st.markdown(f"**Translation:** {escape_markdown(run.output_text)}")
     if run.extras.get("hypotheses"):
         values["hyp"] = st.session_state[state("hyp")]
     step = step_control(run)
@@ -231,10 +234,10 @@ def dates_view() -> dict[str, object]:
     try:
         run = get_run(DATES, text)
     except ValueError as error:
-        st.error(str(error))
+        show_error(str(error))
         return values
     show_notices(run.notes)
-    st.markdown(f"**Normalised:** `{run.output_text}`")
+    st.markdown(f"**Normalised:** {code_span(run.output_text)}")
     step = step_control(run)
     values["step"] = step
     sections.show_alignment(run, sections.cross_map(run), step, pick_step, state("alignment"))

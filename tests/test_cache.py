@@ -82,3 +82,30 @@ def test_get_run_shares_one_run_however_it_is_called():
     weights = first.maps["encoder_self"].weights
     assert run_nbytes(first) == weights.nbytes
     assert not weights.flags.writeable
+
+
+def test_idle_large_values_leave_and_the_eviction_is_reported():
+    evicted: list[int] = []
+    cache = SharedLRU(10, 10**6, lambda array: array.nbytes, on_evicted=evicted.append)
+    cache.get("large", lambda: np.zeros(1000, np.uint8))
+    cache.get("small", lambda: np.zeros(10, np.uint8))
+    now = time.monotonic()
+    assert cache.drop_idle(60, min_bytes=100, now=now) == 0  # just used
+    assert cache.drop_idle(60, min_bytes=100, now=now + 61) == 1000
+    assert (len(cache), cache.nbytes, evicted) == (1, 10, [1000])  # the small one stays
+    cache.get("a", lambda: np.zeros(10**6 - 10, np.uint8))
+    cache.get("b", lambda: np.zeros(20, np.uint8))  # over the budget: "small" and "a" go
+    assert evicted == [1000, 10**6]
+
+
+def test_clearing_streamlits_caches_keeps_models_and_the_training_slots():
+    """What a browser's `clear_cache` message does (AppSession._handle_clear_cache_request)."""
+    import streamlit as st
+
+    from attnviz.ui import cache
+
+    slots, model = cache.training_slots(), cache.get_model("bahdanau-dates")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    assert cache.training_slots() is slots
+    assert cache.get_model("bahdanau-dates") is model

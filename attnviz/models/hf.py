@@ -19,7 +19,14 @@ import numpy as np
 
 from attnviz.attention import AttentionMaps, Run
 from attnviz.models import ablation
-from attnviz.models.base import ModelInfo, clean_text
+from attnviz.models.base import (
+    ModelInfo,
+    check_config_sizes,
+    clean_text,
+    safetensors_elements,
+    shown_path,
+)
+from attnviz.models.folders import resolve
 
 # Never reach for a hub, whatever the environment says.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -38,6 +45,9 @@ DEFAULT_MAX_TOKENS = 512
 # The longest input attnviz takes from any model, whatever the model's own limit: the overview's
 # payload budgets (bench/bench_context.py) and the run cache's bytes are measured up to here.
 DISPLAY_MAX_TOKENS = 1024
+# Parameters of the largest folder model built (4 GB as float32): beyond, one user's folder
+# would take the memory of a shared laptop.
+MAX_PARAMETERS = 1_000_000_000
 MAX_NEW_TOKENS = 64  # longest output an encoder-decoder generates for a view
 
 
@@ -52,41 +62,59 @@ class FolderModelConfig:
 
 
 def check_folder(path: str | os.PathLike[str]) -> Path:
-    """Validate a model folder before anything is loaded; raise ValueError with the reason."""
-    folder = Path(path).expanduser()
+    """Validate a model folder before anything is loaded; raise ValueError with the reason.
+
+    Returns the resolved folder. Checks config.json (valid, no custom code, sizes within
+    `check_config_sizes`), safetensors weights that are complete, and tokenizer files.
+    """
+    shown = repr(str(path)) if len(str(path)) <= 80 else repr(str(path)[:80] + "…")
+    folder = resolve(str(path))
+    if folder is None:
+        raise ValueError(f"{shown} is not a folder path that this computer can open.")
+    try:
+        _check_files(folder, shown)
+    except OSError as error:  # unreadable: permissions, a name too long for the disk
+        raise ValueError(f"{shown} cannot be read ({error.strerror or error}).") from None
+    return folder
+
+
+def _check_files(folder: Path, shown: str) -> None:
     if not folder.exists():
-        raise ValueError(f"No folder at {str(path)!r}.")
+        raise ValueError(f"No folder at {shown}.")
     if not folder.is_dir():
-        raise ValueError(f"{str(path)!r} is a file; give the folder that holds config.json.")
+        raise ValueError(f"{shown} is a file; give the folder that holds config.json.")
     if not (folder / "config.json").is_file():
         raise ValueError(
-            f"{str(path)!r} has no config.json; a model folder needs config.json, "
+            f"{shown} has no config.json; a model folder needs config.json, "
             "*.safetensors weights and tokenizer files."
         )
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"The config.json in {str(path)!r} is not valid JSON ({error}).") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"The config.json in {shown} is not valid JSON ({error}).") from None
     if not isinstance(config, dict) or "model_type" not in config:
-        raise ValueError(f"The config.json in {str(path)!r} names no model_type.")
+        raise ValueError(f"The config.json in {shown} names no model_type.")
     if "auto_map" in config:
         raise ValueError(
-            f"{str(path)!r} needs custom code (auto_map in config.json); attnviz runs no code "
+            f"{shown} needs custom code (auto_map in config.json); attnviz runs no code "
             "from model folders."
         )
-    if not any(folder.glob("*.safetensors")):
+    check_config_sizes(config, f"The config.json in {shown}")
+    weights = sorted(folder.glob("*.safetensors"))
+    if not weights:
         if any(p.suffix in PICKLE_SUFFIXES for p in folder.iterdir()):
             raise ValueError(
-                f"{str(path)!r} holds only pickled weights (*.bin, *.pt); attnviz loads "
+                f"{shown} holds only pickled weights (*.bin, *.pt); attnviz loads "
                 "safetensors only, because unpickling a file can run arbitrary code."
             )
-        raise ValueError(f"{str(path)!r} has no *.safetensors weights.")
+        raise ValueError(f"{shown} has no *.safetensors weights.")
+    for path in weights:
+        safetensors_elements(path)  # complete and readable, or a sentence naming the file
     if not any((folder / name).is_file() for name in TOKENIZER_FILES):
         raise ValueError(
-            f"{str(path)!r} has no tokenizer files (tokenizer.json, vocab.txt, vocab.json "
+            f"{shown} has no tokenizer files (tokenizer.json, vocab.txt, vocab.json "
             "or a sentencepiece model)."
         )
-    return folder
 
 
 def architecture_of(config: Any) -> str:
@@ -242,6 +270,47 @@ class HFModel:
         return [int(i) for i in generated[0]]
 
 
+class ModelRefused(ValueError):
+    """A folder whose model attnviz will not show (too large, weights that leave it unset)."""
+
+
+def check_parameters(model_class: Any, hf_config: Any, folder: Path, name: str) -> None:
+    """Refuse, before any memory is allocated, a model larger than `MAX_PARAMETERS` or one with
+    more parameters than its safetensors files hold (some tensors would stay random)."""
+    import torch
+
+    with torch.device("meta"):  # shapes only: builds the modules, allocates no weights
+        skeleton = model_class.from_config(hf_config, attn_implementation="eager")
+    # Learned parameters only: fixed ones (Marian's sinusoidal positions) are not stored.
+    needed = sum(p.numel() for p in skeleton.parameters() if p.requires_grad)
+    on_disk = sum(safetensors_elements(path) for path in folder.glob("*.safetensors"))
+    if needed > MAX_PARAMETERS:
+        raise ModelRefused(
+            f"The model in {name!r} has {needed:,} parameters; attnviz opens models of at "
+            f"most {MAX_PARAMETERS:,}."
+        )
+    if needed > on_disk:
+        weights = ", ".join(shown_path(p) for p in sorted(folder.glob("*.safetensors")))
+        raise ModelRefused(
+            f"The weights of {name!r} ({weights}) hold {on_disk:,} numbers but its config "
+            f"describes {needed:,} parameters; attnviz does not show a model with random "
+            "weights."
+        )
+
+
+def _tied_keys(model: Any) -> set[str]:
+    """Parameter names that share their tensor with another (an output layer tied to the
+    embeddings): a checkpoint stores such a tensor once."""
+    seen: dict[int, str] = {}
+    tied: set[str] = set()
+    for key, tensor in model.state_dict(keep_vars=True).items():
+        if tensor.data_ptr() in seen:
+            tied.add(key)
+        else:
+            seen[tensor.data_ptr()] = key
+    return tied
+
+
 def stack(attentions: Any) -> np.ndarray:
     """Per-layer tensors `[batch=1, head, query, key]` -> float32 `[layer, head, query, key]`."""
     return np.stack([a[0].float().numpy() for a in attentions]).astype(np.float32, copy=False)
@@ -261,11 +330,16 @@ def load_minilm() -> HFModel:
 def load_folder(path: str | os.PathLike[str], name: str | None = None) -> HFModel:
     """A model folder on disk; loaded once per process while its files stay unchanged.
 
-    name: what runs are called (default: the path as given), such as a Hugging Face name.
+    Cached by the resolved folder: every spelling of one path (`~`, `..`, `//`, a symlink)
+    is the same model, named by its resolved path. name: what runs are called instead, such
+    as a Hugging Face name.
     """
-    folder = check_folder(path).resolve()
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
-    return _load_cached(str(folder), stamp, name or str(path))
+    folder = check_folder(path)
+    try:
+        stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
+    except OSError as error:
+        raise ValueError(f"{str(path)!r} cannot be read ({error.strerror}).") from None
+    return _load_cached(str(folder), stamp, name or str(folder))
 
 
 _load_lock = threading.Lock()
@@ -280,13 +354,27 @@ def _load(folder: Path, name: str) -> HFModel:
     with _load_lock:
         try:
             return _load_unlocked(folder, name)
-        except ValueError:
+        except ModelRefused:
             raise
         except Exception as error:  # transformers raises many types for one broken file
             reason = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
-            raise ValueError(f"Could not load the model in {name!r}: {reason[:300]}") from None
+            damaged = damaged_json(folder)
+            where = f" (its file {shown_path(damaged)} is damaged)" if damaged else ""
+            raise ValueError(
+                f"Could not load the model in {name!r}{where}: {reason[:300]}"
+            ) from None
+
+
+def damaged_json(folder: Path) -> Path | None:
+    """The first JSON file of a model folder that does not parse, if any."""
+    for path in sorted(folder.glob("*.json")):
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return path
+    return None
 
 
 def _load_unlocked(folder: Path, name: str) -> HFModel:
@@ -296,9 +384,22 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
     hf_config = AutoConfig.from_pretrained(folder, **common)
     architecture = architecture_of(hf_config)
     model_class = AutoModelForSeq2SeqLM if architecture == "encoder-decoder" else AutoModel
-    model = model_class.from_pretrained(
-        folder, attn_implementation="eager", use_safetensors=True, **common
+    check_parameters(model_class, hf_config, folder, name)
+    model, loading = model_class.from_pretrained(
+        folder,
+        attn_implementation="eager",
+        use_safetensors=True,
+        output_loading_info=True,
+        **common,
     )
+    missing = [key for key in loading.get("missing_keys", ()) if key not in _tied_keys(model)]
+    if missing or loading.get("mismatched_keys"):
+        unset = missing or [str(item[0]) for item in loading["mismatched_keys"]]
+        raise ModelRefused(
+            f"The weights in {name!r} leave {len(unset)} of the model's tensors unset "
+            f"({', '.join(unset[:3])}{', …' if len(unset) > 3 else ''}); attnviz does not "
+            "show a model with random weights."
+        )
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(folder, **common)
     return HFModel(name, model, tokenizer, driving_config(hf_config, architecture, model))

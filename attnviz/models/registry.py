@@ -9,7 +9,9 @@ import os
 import threading
 from pathlib import Path
 
-from attnviz.models.base import AttentionModel
+from attnviz.models.base import PACKAGE_DIR, AttentionModel
+
+WEIGHTS_DIR = PACKAGE_DIR / "weights"  # where the shipped models' files are
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +112,7 @@ def load(name_or_path: str, *, download: bool = False) -> AttentionModel:
         return _load_named(name)
     if _is_hub_name_not_folder(name) and ("/" in name or download or _is_cached(name)):
         return _load_hub_name(name, download)
-    if looks_like_path(name) or Path(name).expanduser().is_dir():
+    if looks_like_path(name) or _is_folder(name):
         from attnviz.models import hf
 
         return hf.load_folder(name)
@@ -141,6 +143,16 @@ def _load_hub_name(name: str, download: bool) -> AttentionModel:
     return hf.load_folder(folder, name=name)
 
 
+def _is_folder(name: str) -> bool:
+    from attnviz.models.folders import resolve
+
+    folder = resolve(name)
+    try:
+        return folder is not None and folder.is_dir()
+    except OSError:
+        return False
+
+
 _load_lock = threading.Lock()
 
 
@@ -153,4 +165,59 @@ def _load_named(name: str) -> AttentionModel:
 @functools.cache
 def _load_named_once(name: str) -> AttentionModel:
     module_name, function_name = REGISTRY[name].loader.split(":")
-    return getattr(importlib.import_module(module_name), function_name)()
+    module = importlib.import_module(module_name)
+    loader = getattr(module, function_name)
+    try:
+        return loader()
+    except ValueError as error:  # our own checks: the sentence names the file already
+        sentence = str(error)
+        sentence = sentence[0].lower() + sentence[1:] if sentence.startswith("The ") else sentence
+        raise ValueError(f"The model {name} cannot be loaded: {sentence}") from None
+    except Exception as error:  # a damaged file inside a library's reader: name the file
+        folder = Path(getattr(module, "WEIGHTS_DIR", WEIGHTS_DIR)) / name
+        raise ValueError(damaged_model_message(name, folder, error)) from None
+
+
+def damaged_model_message(name: str, folder: Path, error: Exception) -> str:
+    """One sentence for a shipped model that failed to load from `folder`: which of its files
+    is missing or damaged."""
+    from attnviz.models.base import shown_path
+
+    filename = getattr(error, "filename", None)
+    culprit = shown_path(Path(filename)) if filename else damaged_file(folder)
+    reason = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+    reason = reason or type(error).__name__
+    if culprit:
+        return (
+            f"The model {name} cannot be loaded: its file {culprit} is missing or damaged "
+            f"({reason})."
+        )
+    return f"The model {name} cannot be loaded ({reason}); reinstall attnviz to restore its files."
+
+
+# The files of a shipped translator's folder besides config.json and model.safetensors: one
+# of these pairs of tokenizers.
+TOKENIZER_PAIRS = (
+    ("source_tokenizer.json", "target_tokenizer.json"),
+    ("source_chars.json", "target_chars.json"),
+)
+
+
+def damaged_file(folder: Path) -> str | None:
+    """The first file of a shipped model's weights folder that is missing or does not parse."""
+    import json
+
+    from attnviz.models.base import shown_path
+
+    if not folder.is_dir():
+        return None
+    for pair in TOKENIZER_PAIRS:
+        present = [(folder / file).is_file() for file in pair]
+        if any(present) and not all(present):
+            return shown_path(folder / pair[present.index(False)])
+    for path in sorted(folder.glob("*.json")):
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return shown_path(path)
+    return None

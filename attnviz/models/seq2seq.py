@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from attnviz.models.base import clean_text
+from attnviz.models.base import check_config_sizes, clean_text, safetensors_elements, shown_path
 from attnviz.models.tokens import BOS_ID, EOS_ID, UNK
 
 MAX_BEAM = 10
@@ -191,20 +191,49 @@ def save_weights(module: nn.Module, config: Any, folder: Path, family: str) -> N
 
 
 def read_config(folder: Path, config_class: type, family: str) -> Any:
-    data = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    if data.pop("family", None) != family:
-        raise ValueError(f"{folder} does not hold a {family} model.")
-    return config_class(**data)
+    """The model's config from `folder/config.json`, checked before anything is built.
+
+    ValueError naming the file when it is missing, not JSON, of another family, has settings
+    the config class does not know, or sizes out of bounds (`check_config_sizes`).
+    """
+    path = folder / "config.json"
+    where = shown_path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"The model file {where} is missing.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"The model file {where} is damaged ({error}).") from None
+    if not isinstance(data, dict) or data.pop("family", None) != family:
+        raise ValueError(f"{where} does not describe a {family} model.")
+    check_config_sizes(data, where)
+    try:
+        return config_class(**data)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{where} has settings a {family} model does not take ({error})."
+        ) from None
 
 
 def load_weights(module: nn.Module, folder: Path) -> nn.Module:
-    """Load `model.safetensors` into `module` (upcast to float32) and put it in eval mode."""
+    """Load `model.safetensors` into `module` (upcast to float32) and put it in eval mode.
+
+    Every tensor of the module must come from the file, with its shape: a truncated file, a
+    missing tensor or one of another shape is a ValueError naming the file, never a model
+    left with random weights.
+    """
     from safetensors.torch import load_file
 
-    state = {
-        k: v.to(torch.float32) for k, v in load_file(str(folder / "model.safetensors")).items()
-    }
-    module.load_state_dict(state, strict=True)
+    path = folder / "model.safetensors"
+    safetensors_elements(path)  # missing, truncated or damaged: one sentence naming the file
+    try:
+        state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
+        module.load_state_dict(state, strict=True)
+    except (RuntimeError, OSError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise ValueError(
+            f"The weights file {shown_path(path)} does not fit its model ({reason})."
+        ) from None
     module.eval()
     for parameter in module.parameters():
         parameter.requires_grad_(False)

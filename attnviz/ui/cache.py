@@ -12,8 +12,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import gc
+import logging
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -22,9 +26,12 @@ import streamlit as st
 import attnviz
 from attnviz.attention import Run
 from attnviz.models.base import AttentionModel
+from attnviz.models.folders import browser_folder, model_roots
+from attnviz.models.registry import REGISTRY, looks_like_path
+from attnviz.models.registry import _is_hub_name_not_folder as is_hub_name_not_folder
 
 MAX_CACHED_RUNS = 64  # enough for a class of 30 to keep one or two sentences each
-MAX_RUN_BYTES = 1024 * 2**20  # a 512-token MiniLM run holds 75 MB of weights
+MAX_RUN_BYTES = 512 * 2**20  # a 512-token MiniLM run holds 75 MB of weights: 6 such runs
 MAX_CACHED_MODELS = 8
 # Model runs at once across all sessions. Each run uses one torch thread, so more runs than
 # cores only add memory and make every run slower; the others queue here, behind the
@@ -42,10 +49,19 @@ class SharedLRU(Generic[V]):
     failure is not stored; a value larger than the whole budget is returned but not kept.
     """
 
-    def __init__(self, max_entries: int, max_bytes: int, size: Callable[[V], int]) -> None:
+    def __init__(
+        self,
+        max_entries: int,
+        max_bytes: int,
+        size: Callable[[V], int],
+        on_evicted: Callable[[int], None] | None = None,
+    ) -> None:
+        """on_evicted: called with the bytes of the values just dropped (outside the lock)."""
         self.max_entries, self.max_bytes, self._size = max_entries, max_bytes, size
+        self._on_evicted = on_evicted
         self._values: collections.OrderedDict[Hashable, tuple[V, int]] = collections.OrderedDict()
         self._bytes = 0
+        self._used: dict[Hashable, float] = {}  # key -> time.monotonic() of its last use
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
 
@@ -60,6 +76,7 @@ class SharedLRU(Generic[V]):
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
+                self._used[key] = time.monotonic()
                 return True, self._values[key][0]
         return False, None
 
@@ -85,16 +102,40 @@ class SharedLRU(Generic[V]):
         size = self._size(value)
         if size > self.max_bytes:
             return
+        evicted = 0
         with self._lock:
             self._values[key] = (value, size)
+            self._used[key] = time.monotonic()
             self._bytes += size
             while len(self._values) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_, dropped) = self._values.popitem(last=False)
+                dropped_key, (_, dropped) = self._values.popitem(last=False)
+                self._used.pop(dropped_key, None)
                 self._bytes -= dropped
+                evicted += dropped
+        self._evicted(evicted)
+
+    def drop_idle(self, idle_seconds: float, min_bytes: int, now: float | None = None) -> int:
+        """Drop values of at least `min_bytes` unused for `idle_seconds`; returns their bytes."""
+        now = time.monotonic() if now is None else now
+        evicted = 0
+        with self._lock:
+            for key, (_, size) in list(self._values.items()):
+                if size >= min_bytes and now - self._used.get(key, now) > idle_seconds:
+                    del self._values[key]
+                    self._used.pop(key, None)
+                    self._bytes -= size
+                    evicted += size
+        self._evicted(evicted)
+        return evicted
+
+    def _evicted(self, evicted: int) -> None:
+        if evicted and self._on_evicted is not None:
+            self._on_evicted(evicted)
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._used.clear()
             self._bytes = 0
 
 
@@ -115,7 +156,122 @@ def spinner(text: str):
     return st.spinner(text) if get_script_run_ctx() is not None else contextlib.nullcontext()
 
 
-RUNS: SharedLRU[Run] = SharedLRU(MAX_CACHED_RUNS, MAX_RUN_BYTES, run_nbytes)
+# Bytes of evicted runs after which the process collects garbage and gives freed memory back.
+COLLECT_AFTER_BYTES = 128 * 2**20
+_evicted_bytes = 0
+_evicted_lock = threading.Lock()
+
+
+def collect_after_eviction(evicted: int) -> None:
+    """Once `COLLECT_AFTER_BYTES` of runs have left the cache, free what they leave behind.
+
+    Streamlit's collection after every script run is off (.streamlit/config.toml: it stalls
+    every session for 100-400 ms), so an evicted run that some reference cycle still reaches
+    (a widget's callback, a page's frame) would wait for Python's rare full collection, and
+    memory the allocator keeps after a collection stays in the process. A long text (a 75 MB
+    run) costs a second to compute; one collection per two of them is cheap beside it.
+    """
+    global _evicted_bytes
+    with _evicted_lock:
+        _evicted_bytes += evicted
+        if _evicted_bytes < COLLECT_AFTER_BYTES:
+            return
+        _evicted_bytes = 0
+    release_memory()
+
+
+def release_memory() -> None:
+    """Collect reference cycles, then hand the allocator's free pages back to the system."""
+    gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _libc():
+    """glibc, whose allocator can be tuned and trimmed; None elsewhere (macOS, musl)."""
+    import ctypes
+    import ctypes.util
+
+    if sys.platform != "linux":
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim, libc.mallopt  # noqa: B018 (glibc has both; musl lacks malloc_trim)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+M_MMAP_THRESHOLD = -3  # mallopt parameters of glibc's malloc.h
+M_ARENA_MAX = -8
+
+
+@functools.cache
+def tune_allocator() -> None:
+    """Make freed attention maps go back to the system, once per process.
+
+    glibc raises its mmap threshold to the size of the largest block freed (up to 32 MB), so
+    after the first long run, every map of a megabyte comes from heaps that keep their pages;
+    and each Streamlit session thread may get a heap (arena) of its own. A fixed threshold
+    and two arenas keep large arrays in mappings that are unmapped when freed.
+    """
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+        libc.mallopt(M_ARENA_MAX, 2)
+
+
+RUNS: SharedLRU[Run] = SharedLRU(
+    MAX_CACHED_RUNS, MAX_RUN_BYTES, run_nbytes, on_evicted=collect_after_eviction
+)
+# Large runs nobody has looked at for this long leave their cache, so a server that a class
+# has left returns to its resting memory; whoever comes back waits a second for the run.
+IDLE_SECONDS = 120.0
+LARGE_BYTES = 8 * 2**20  # a 512-token MiniLM run holds 75 MB, a 20-token one 0.1 MB
+SWEEP_SECONDS = 15.0
+IDLE_CACHES: list[SharedLRU] = [RUNS]  # display.py adds its own
+
+
+@functools.cache
+def start_sweeper() -> None:
+    """Once per process, a daemon thread that drops idle large values every SWEEP_SECONDS."""
+
+    def sweep() -> None:
+        while True:
+            time.sleep(SWEEP_SECONDS)
+            for shared in tuple(IDLE_CACHES):
+                try:
+                    shared.drop_idle(IDLE_SECONDS, LARGE_BYTES)
+                except Exception:  # a memory sweep must never end; log and go on
+                    logging.getLogger(__name__).exception("could not drop idle values")
+
+    threading.Thread(target=sweep, name="attnviz-idle-sweeper", daemon=True).start()
+
+
+# Models by `model_key`; their weights are not counted (a handful of models, loaded once).
+MODELS: SharedLRU[AttentionModel] = SharedLRU(MAX_CACHED_MODELS, 1, lambda model: 0)
+
+
+_training_slots = None
+_training_slots_lock = threading.Lock()
+
+
+def training_slots():
+    """The process's places for live trainings (`attnviz.training.live.TrainingSlots`).
+
+    Process-wide guards live here, in module state, never in `st.cache_resource`: any browser
+    can send Streamlit's `clear_cache` message, which empties those caches, and a fresh set of
+    places would let every session train at once.
+    """
+    global _training_slots
+    with _training_slots_lock:
+        if _training_slots is None:
+            from attnviz.training.live import MAX_RUNS, TrainingSlots
+
+            _training_slots = TrainingSlots(MAX_RUNS)
+        return _training_slots
 
 
 @functools.cache
@@ -123,6 +279,7 @@ def configure_torch() -> None:
     """One torch thread: on 2 shared cores, two threads can be many times slower."""
     import torch
 
+    tune_allocator()
     torch.set_num_threads(1)
     from transformers.utils import logging
 
@@ -130,11 +287,31 @@ def configure_torch() -> None:
     logging.disable_progress_bar()
 
 
-@st.cache_resource(max_entries=MAX_CACHED_MODELS, show_spinner="Loading the model…")
+def model_key(name: str) -> str:
+    """What a model is known by in this process: its registry name, or for a folder its
+    resolved path, once the folder policy (`attnviz.models.folders`) allows the browser to
+    open it; ValueError (the same sentence whatever is on disk) if it does not."""
+    if name in REGISTRY:
+        return name
+    if model_roots() is None and (not looks_like_path(name) or is_hub_name_not_folder(name)):
+        return name  # local use: `attnviz.load` opens the folder or cached name, or says no
+    return str(browser_folder(name))
+
+
 def get_model(name: str) -> AttentionModel:
-    """The shared model for a registry name or folder path; ValueError if it cannot load."""
+    """The shared model for a registry name or a folder path; ValueError if it cannot load.
+
+    Kept in a process-wide cache outside Streamlit's: a `clear_cache` message from a browser
+    must not make every session load its models again.
+    """
+    key = model_key(name)
+    return MODELS.get(key, lambda: _load_model(key))
+
+
+def _load_model(key: str) -> AttentionModel:
     configure_torch()
-    return attnviz.load(name)
+    with spinner("Loading the model…"):
+        return attnviz.load(key)
 
 
 def get_run(name: str, text: str, beam: int = 1, ablate: tuple = (), hypothesis: int = 0) -> Run:
@@ -143,7 +320,8 @@ def get_run(name: str, text: str, beam: int = 1, ablate: tuple = (), hypothesis:
     ablate: (kind, layer, head) triples switched off for this run only; hypothesis: which of
     beam search's hypotheses a translator shows (0 is the best).
     """
-    key = (name, text, int(beam), tuple(ablate), int(hypothesis))
+    start_sweeper()
+    key = (model_key(name), text, int(beam), tuple(ablate), int(hypothesis))
     return RUNS.get(key, lambda: _run(*key))
 
 

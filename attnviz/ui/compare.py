@@ -18,6 +18,7 @@ from attnviz.figures import (
 from attnviz.models.ablation import Heads
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import HeadChoice
+from attnviz.ui.safe_text import escape_markdown, show_info
 from attnviz.ui.widgets import Download, file_stem, show_chart
 
 
@@ -68,7 +69,7 @@ def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
     )
     if reason:
         hint = "" if words else " Turn on “Compare words” to merge word pieces on both sides."
-        st.info(f"No difference map: {reason}, so cells would not match.{hint}")
+        show_info(f"No difference map: {reason}, so cells would not match.{hint}")
         return
     visible = map_a.visible
     if map_b.visible is not None:
@@ -133,8 +134,10 @@ def show_ablation(side: HeadChoice, off: Heads) -> None:
     ablated = get_run(side.model, side.text, 1, off)
     if plain.output_text is not None:
         left, right = st.columns(2)
-        left.markdown(f"**Output with every head:** {plain.output_text}")
-        right.markdown(f"**Output with {len(off)} head(s) off:** {ablated.output_text}")
+        left.markdown(f"**Output with every head:** {escape_markdown(plain.output_text)}")
+        right.markdown(
+            f"**Output with {len(off)} head(s) off:** {escape_markdown(ablated.output_text)}"
+        )
     if "sentence_embedding" in plain.extras:
         similarity = embedding_similarity(
             plain.extras["sentence_embedding"], ablated.extras["sentence_embedding"]

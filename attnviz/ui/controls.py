@@ -10,7 +10,8 @@ import streamlit as st
 from attnviz.models.base import ModelInfo
 from attnviz.models.hf import check_folder
 from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
-from attnviz.ui.cache import get_model
+from attnviz.ui.cache import get_model, model_key
+from attnviz.ui.safe_text import quoted, show_error, show_warning
 from attnviz.ui.url import read_choice, read_int
 from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
 
@@ -33,9 +34,12 @@ def model_from_url(raw: str | None, default: str = DEFAULT_MODEL) -> tuple[str, 
     if raw in REGISTRY:
         return raw, "", None
     try:
-        check_folder(raw)
+        check_folder(model_key(raw))  # the folder policy first: a refusal says nothing more
     except ValueError as error:
-        return default, "", f"Model {raw!r} cannot be opened ({error}); showing {default}."
+        reason = str(error)
+        if not reason.startswith("Model "):
+            reason = f"Model {quoted(raw)} cannot be opened ({reason.rstrip('.')})"
+        return default, "", f"{reason.rstrip('.')}; showing {default}."
     return FOLDER_CHOICE, raw, None
 
 
@@ -60,12 +64,12 @@ def apply_head_params(prefix: str, params: Mapping[str, str | None], info: Model
 def load_info(model: str) -> ModelInfo | None:
     """The model's info, or None with the reason shown."""
     if not model:
-        st.warning("Type the path of a model folder.")
+        show_warning("Type the path of a model folder.")
         return None
     try:
         return get_model(model).info
     except ValueError as error:
-        st.error(str(error))
+        show_error(str(error))
         return None
 
 

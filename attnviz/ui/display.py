@@ -10,7 +10,13 @@ import numpy as np
 import streamlit as st
 
 from attnviz.analysis import attention_flow, hide_special_tokens, merge_word_pieces
-from attnviz.ui.cache import SharedLRU, get_run, maps_nbytes
+from attnviz.ui.cache import (
+    IDLE_CACHES,
+    SharedLRU,
+    collect_after_eviction,
+    get_run,
+    maps_nbytes,
+)
 
 HIDE_NOTE = "Special tokens are hidden and every row is renormalised to sum to 1."
 MERGE_NOTE = (
@@ -39,7 +45,10 @@ class DisplayMaps:
         return int(self.weights.shape[1])
 
 
-TRANSFORMED: SharedLRU[DisplayMaps] = SharedLRU(16, 256 * 2**20, maps_nbytes)
+TRANSFORMED: SharedLRU[DisplayMaps] = SharedLRU(
+    16, 256 * 2**20, maps_nbytes, on_evicted=collect_after_eviction
+)
+IDLE_CACHES.append(TRANSFORMED)
 
 
 def display_maps(model: str, text: str, kind: str, hide: bool, merge: bool) -> DisplayMaps:

@@ -34,6 +34,7 @@ from attnviz.figures import (
 )
 from attnviz.ui.display import DisplayMaps
 from attnviz.ui.presentation import is_presenting
+from attnviz.ui.safe_text import show_info
 from attnviz.ui.widgets import Download, file_stem, show_chart
 
 VIEWS = ("head", "overview", "aggregate", "statistics", "token")
@@ -156,7 +157,7 @@ def show_aggregate(
     try:
         weights, reading = aggregate_map(maps, layer, aggregate, flow)
     except ValueError as error:
-        st.info(str(error))
+        show_info(str(error))
         return
     st.caption(reading)
     figure = head_heatmap(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from attnviz.ui.safe_text import show_info
 from attnviz.ui.url import read_flag
 
 STATE = "present"
@@ -56,7 +57,7 @@ def presentation_toggle() -> bool:
     if STATE not in st.session_state:
         st.session_state[STATE], note = read_flag(st.query_params, STATE, False)
         if note:
-            st.info(note)
+            show_info(note)
     presenting = st.sidebar.toggle(
         "Presentation mode", key=STATE, help="Large type and high contrast for a projector."
     )

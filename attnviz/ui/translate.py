@@ -23,6 +23,7 @@ from attnviz.figures.steps import (
     weight_bars,
 )
 from attnviz.ui.cache import get_run
+from attnviz.ui.safe_text import escape_markdown, show_error
 from attnviz.ui.widgets import Download, file_stem, show_chart
 
 SCORE_FORMULAS = {
@@ -93,7 +94,8 @@ def show_step(run: Run, step: int) -> None:
     weights, scores = maps.weights[0, 0, step], maps.scores[0, 0, step]
     emitted = run.target_tokens[step]
     st.markdown(
-        f"**Step {step}**: the decoder emitted “{emitted}”. {SCORE_NAMES.get(score, score)}:"
+        f"**Step {step}**: the decoder emitted “{escape_markdown(emitted)}”. "
+        f"{SCORE_NAMES.get(score, score)}:"
     )
     st.latex(SCORE_FORMULAS.get(score, ""))
     left, right = st.columns(2)
@@ -115,7 +117,7 @@ def show_step(run: Run, step: int) -> None:
 def show_growing(run: Run, weights: np.ndarray, revealed: int) -> None:
     """The translation and the alignment up to `revealed` output tokens."""
     shown = run.target_tokens[:revealed]
-    st.markdown("**So far:** " + (" ".join(shown) if shown else "…"))
+    st.markdown("**So far:** " + (escape_markdown(" ".join(shown)) if shown else "…"))
     if revealed:
         title = f"after {revealed} of {len(run.target_tokens)} steps"
         figure = head_heatmap(weights[:revealed], shown, run.source_tokens, title)
@@ -130,7 +132,7 @@ def show_scoring_comparison(text: str, models: list[str], layer: int, head: int 
             try:
                 run = get_run(model, text)
             except ValueError as error:
-                st.error(str(error))
+                show_error(str(error))
                 continue
             weights = cross_map(run, layer, head)
             is_rnn = run.maps["cross"].weights.shape[:2] == (1, 1)
@@ -141,4 +143,4 @@ def show_scoring_comparison(text: str, models: list[str], layer: int, head: int 
             )
             figure = head_heatmap(weights, run.target_tokens, run.source_tokens, model + which)
             show_chart(figure, f"translate.compare.{model}")
-            st.caption(run.output_text or "")
+            st.caption(escape_markdown(run.output_text or ""))

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from attnviz.ui.safe_text import quoted
+
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 
@@ -20,7 +22,7 @@ def read_int(
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        return default, f"{name} must be a whole number; {raw!r} was replaced by {default}."
+        return default, f"{name} must be a whole number; {quoted(raw)} was replaced by {default}."
     if not 0 <= value < count:
         return default, (
             f"{name} {value} does not exist (0 to {count - 1}); showing {name} {default} instead."
@@ -37,7 +39,7 @@ def read_choice(
         return default, None
     if raw in allowed:
         return raw, None
-    return default, f"{name} {raw!r} is not available here; showing {default!r} instead."
+    return default, f"{name} {quoted(raw)} is not available here; showing {default!r} instead."
 
 
 def read_flag(params: Mapping[str, str], name: str, default: bool) -> tuple[bool, str | None]:
@@ -49,7 +51,7 @@ def read_flag(params: Mapping[str, str], name: str, default: bool) -> tuple[bool
         return True, None
     if raw.lower() in FALSE_WORDS:
         return False, None
-    return default, f"{name} must be 1 or 0; {raw!r} was replaced by {int(default)}."
+    return default, f"{name} must be 1 or 0; {quoted(raw)} was replaced by {int(default)}."
 
 
 def url_value(value: object) -> str:

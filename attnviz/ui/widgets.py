@@ -14,6 +14,7 @@ import streamlit as st
 
 from attnviz.attention import Run
 from attnviz.models.registry import REGISTRY
+from attnviz.ui.safe_text import show_info
 
 FOLDER_CHOICE = "Model folder on disk…"
 
@@ -48,9 +49,9 @@ def model_picker(key: str) -> str:
 
 
 def show_notices(notices: Iterable[str]) -> None:
-    """Show each notice (a fallback or an adjustment) as a visible info line."""
+    """Show each notice (a fallback or an adjustment) as a visible info line, as plain text."""
     for notice in notices:
-        st.info(notice, icon="ℹ️")
+        show_info(notice)
 
 
 def clicked_key(state_key: str) -> list[int] | None:
@@ -145,11 +146,21 @@ def download_menu(figure: go.Figure, key: str, download: Download) -> None:
     ]
     if download.matrix is not None:
         items.append(("CSV", lambda: export.matrix_csv(*download.matrix), "csv", "text/csv"))
+    note = None
     if download.run is not None:
         fetch = download.run
-        items.append(("JSON", lambda: export.run_json(fetch()), "json", "application/json"))
+        numbers = export.run_numbers(fetch())  # the run on screen: cached, not computed again
+        if numbers <= export.MAX_JSON_NUMBERS:
+            limit = export.MAX_JSON_NUMBERS
+            items.append(
+                ("JSON", lambda: export.run_json(fetch(), limit), "json", "application/json")
+            )
+        else:
+            note = export.json_refusal(numbers)
         items.append(("NPZ", lambda: export.run_npz(fetch()), "npz", "application/octet-stream"))
     with st.popover("Download", icon=":material/download:"):
+        if note:
+            st.caption(note)
         for label, make, extension, mime in items:
             st.download_button(
                 f"{label}: {stem}.{extension}",

@@ -147,7 +147,10 @@ def test_pickled_weights_are_refused_with_a_sentence(tiny_folders, tmp_path):
         (lambda f: shutil.rmtree(f), "No folder"),
         (lambda f: (f / "config.json").unlink(), "no config.json"),
         (lambda f: (f / "config.json").write_text("{not json"), "not valid JSON"),
-        (lambda f: (f / "model.safetensors").write_bytes(b"garbage"), "Could not load"),
+        (
+            lambda f: (f / "model.safetensors").write_bytes(b"garbage"),
+            "model.safetensors is damaged",
+        ),
         (
             lambda f: [p.unlink() for p in f.glob("tokenizer*")] + [(f / "vocab.txt").unlink()],
             "no tokenizer",
