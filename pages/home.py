@@ -30,8 +30,13 @@ def main() -> None:
     )
     st.page_link(
         "pages/classroom.py",
-        label="Classroom: train a date normaliser live and watch attention sharpen; short lessons",
+        label="Classroom: train a date normaliser live and watch attention sharpen; lessons",
         icon=":material/school:",
+    )
+    st.page_link(
+        "pages/tasks.py",
+        label="Tasks: what a sentiment classifier and a question-answering memory attend to",
+        icon=":material/quiz:",
     )
     st.subheader("Models")
     for entry in list_models():

@@ -10,6 +10,7 @@ from attnviz.ui.cache import get_model
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.safe_text import show_info
 from attnviz.ui.url import page_params, read_choice, read_int, write_params
 
 KEY = "tasks"
@@ -72,7 +73,7 @@ def layer_head_controls(model: str) -> tuple[int, int]:
         if pending.get(name) is not None:
             st.session_state[state(name)], note = read_int(pending, name, count)
             if note:
-                st.info(sections.escape_markdown(note))
+                show_info(note)
     keep_in_range(state("layer"), tuple(layers), len(layers) - 1)
     keep_in_range(state("head"), tuple(heads), 0)
     left, right = st.columns(2)
@@ -158,7 +159,7 @@ def main() -> None:
     copy_link_button()
     read_url_once()
     for notice in st.session_state.pop(state("notices"), []):
-        st.info(sections.escape_markdown(notice))
+        show_info(notice)
     task = st.radio("Task", (SENTIMENT, QA), key=state("task"), horizontal=True)
     values = qa_view() if task == QA else sentiment_view()
     write_params({**values, **presentation_params()}, KEY)

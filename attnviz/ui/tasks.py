@@ -8,7 +8,6 @@ and the rollout over all layers (Abnar and Zuidema 2020), stand in for it. A mem
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import numpy as np
@@ -18,6 +17,7 @@ from attnviz.analysis import attention_rollout
 from attnviz.attention import Run
 from attnviz.figures.tasks import memory_heatmap, probability_bars, shaded_words, weight_bars
 from attnviz.ui.cache import get_run
+from attnviz.ui.safe_text import escape_markdown, show_error, show_info
 from attnviz.ui.widgets import Download, file_stem, show_chart
 
 SENTIMENT_MODELS = ("sentiment-bigru", "sentiment-minilm")
@@ -42,18 +42,12 @@ QA_INTRODUCTION = (
     "the memories is added to the query before the next hop. After the last hop it picks the "
     "answer. Each column below is one hop: outlined is the sentence it attended to most."
 )
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_markdown(text: str) -> str:
-    """User text as literal Markdown: every character Markdown (or HTML) acts on is escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def show_notes(run: Run) -> None:
     """The run's notes (words outside the vocabulary, a cut text), escaped: they quote the user."""
     for note in run.notes:
-        st.info(escape_markdown(note), icon="ℹ️")
+        show_info(note)
 
 
 def show_prediction(run: Run, what: str) -> None:
@@ -161,5 +155,5 @@ def run_or_error(model: str, text: str) -> Run | None:
     try:
         return get_run(model, text)
     except ValueError as error:
-        st.error(escape_markdown(str(error)))
+        show_error(str(error))
         return None
