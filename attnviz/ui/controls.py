@@ -34,13 +34,25 @@ def model_from_url(raw: str | None, default: str = DEFAULT_MODEL) -> tuple[str, 
     if raw in REGISTRY:
         return raw, "", None
     try:
-        check_folder(model_key(raw))  # the folder policy first: a refusal says nothing more
+        key = model_key(raw)  # the folder policy first: a refusal says nothing more
+        check_folder(cached_snapshot(key) or key)
     except ValueError as error:
         reason = str(error)
         if not reason.startswith("Model "):
             reason = f"Model {quoted(raw)} cannot be opened ({reason.rstrip('.')})"
         return default, "", f"{reason.rstrip('.')}; showing {default}."
     return FOLDER_CHOICE, raw, None
+
+
+def cached_snapshot(name: str) -> str | None:
+    """The local Hugging Face cache's folder for an "org/name" (or legacy "name"), if any."""
+    from attnviz.models import hub_cache
+
+    try:
+        folder = hub_cache.snapshot_folder(name)
+    except (OSError, ValueError):
+        return None
+    return str(folder) if folder is not None else None
 
 
 def keep_in_range(key: str, options: tuple, default: object) -> None:

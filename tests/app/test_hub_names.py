@@ -30,11 +30,6 @@ def test_a_cached_name_typed_in_the_sidebar_opens_that_model(cached):
     assert ticks(figures(app)[0], "x") == ["[CLS]", "the", "[UNK]", "sat", "[SEP]"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="attnviz/ui/controls.py model_from_url accepts registry names and folders only; "
-    "the lead wires hub_cache.snapshot_folder in at merge (issue 18, item 4)",
-)
 def test_a_cached_name_in_the_url_opens_that_model(cached):
     app = open_any("heads", model=cached, text="the cat sat")
     assert not app.exception
