@@ -148,7 +148,7 @@ def command_serve(args: argparse.Namespace) -> int:
     children: list[Child] = []
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        children += start_replicas(plan)
+        start_replicas(plan, children)
         wait_until_healthy(children, plan.start_timeout)
         replicas = [balancer.Replica(c.name, REPLICA_HOST, c.port) for c in children]
         front = start_balancer(haproxy, plan, replicas + plan.backends)
@@ -181,10 +181,10 @@ def find_haproxy() -> str:
     return found
 
 
-def start_replicas(plan: Plan) -> list[Child]:
-    """N `python -m attnviz app` on free loopback ports, each logging to its own file."""
+def start_replicas(plan: Plan, children: list[Child]) -> None:
+    """N `python -m attnviz app` on free loopback ports, each logging to its own file; each
+    joins `children` as soon as it exists, so an interrupted start still stops it."""
     env = replica_environment(plan.model_roots)
-    children = []
     for number in range(1, plan.replicas + 1):
         name, port = f"replica-{number}", free_port()
         command = [
@@ -201,7 +201,6 @@ def start_replicas(plan: Plan) -> list[Child]:
         ]
         log = plan.folder / f"{name}.log"
         children.append(Child(name, port, _spawn(command, log, env), log))
-    return children
 
 
 def replica_environment(model_roots: str) -> dict[str, str]:

@@ -188,3 +188,15 @@ def test_backends_get_sticky_sessions_and_a_dead_one_s_clients_move(tmp_path):
         backends[1].stop()
     assert process.returncode == 0
     assert not state_file.exists()
+
+
+def test_replicas_load_no_model_folders_unless_told_and_share_one_cookie_secret(monkeypatch):
+    from attnviz import serve
+
+    monkeypatch.setenv("ATTNVIZ_MODEL_ROOTS", "/home/someone/models")
+    monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET", raising=False)
+    shared = serve.replica_environment("")
+    assert shared["ATTNVIZ_MODEL_ROOTS"] == ""  # the user's shell does not open it up
+    assert len(shared["STREAMLIT_SERVER_COOKIE_SECRET"]) == 64
+    assert str(ROOT) in shared["PYTHONPATH"].split(":")
+    assert serve.replica_environment("/srv/models")["ATTNVIZ_MODEL_ROOTS"] == "/srv/models"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 import os
 import signal
 import subprocess
@@ -56,6 +57,29 @@ def test_the_state_file_names_the_balancer_and_two_loopback_replicas(serving):
         with urllib.request.urlopen(health, timeout=10) as response:
             assert response.read() == b"ok"
     assert alive(state["balancer"]["pid"])
+    listening = listening_addresses()
+    assert all(listening[r["port"]] == {"127.0.0.1"} for r in state["replicas"])
+    assert listening[state["balancer"]["port"]] == {"127.0.0.1"}
+
+
+def listening_addresses() -> dict[int, set[str]]:
+    """Port -> addresses with a listening IPv4 or IPv6 TCP socket, from /proc/net/tcp*."""
+    found: dict[int, set[str]] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            if state != "0A":  # LISTEN
+                continue
+            address, port = local.split(":")
+            raw = bytes.fromhex(address)
+            if len(raw) == 4:
+                host = ".".join(str(b) for b in reversed(raw))
+            else:
+                host = ipaddress.IPv6Address(
+                    b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+                ).compressed
+            found.setdefault(int(port, 16), set()).add(host)
+    return found
 
 
 def test_each_tab_s_requests_and_websocket_reach_the_replica_its_cookie_names(serving):
