@@ -34,6 +34,7 @@ from pathlib import Path
 from attnviz import app_files, balancer
 
 REPLICA_HOST = "127.0.0.1"
+MODEL_ROOTS = "ATTNVIZ_MODEL_ROOTS"  # empty: no model folders from the browser
 HAPROXY_FALLBACK = "/usr/sbin/haproxy"  # Debian's path, often not on a user's PATH
 STOP_GRACE_S = 15.0
 
@@ -71,14 +72,20 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--state", type=Path, help="write the balancer's and replicas' JSON here")
     serve.add_argument(
         "--model-roots",
-        default="",
-        help="ATTNVIZ_MODEL_ROOTS for the replicas (default empty: no model folders)",
+        help="ATTNVIZ_MODEL_ROOTS for the replicas: folders a browser may open, separated by"
+        f" {os.pathsep!r} (default: the variable if set, else empty: none)",
     )
     serve.add_argument(
         "--log-dir", type=Path, help="logs and haproxy.cfg (default: a new temp dir)"
     )
     serve.add_argument(
         "--start-timeout", type=float, default=120.0, help="seconds for replicas to start"
+    )
+    serve.add_argument(
+        "streamlit_options",
+        nargs="*",
+        metavar="-- STREAMLIT_OPTION",
+        help="after --: options for every local replica, e.g. --server.allowedHosts NAME",
     )
 
 
@@ -111,8 +118,9 @@ class Plan:
     backends: list[balancer.Replica]
     folder: Path
     state: Path | None
-    model_roots: str
+    model_roots: str | None
     start_timeout: float
+    streamlit_options: list[str]
 
 
 def plan_from_args(args: argparse.Namespace) -> Plan:
@@ -138,6 +146,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         args.state,
         args.model_roots,
         args.start_timeout,
+        list(args.streamlit_options),
     )
 
 
@@ -198,16 +207,21 @@ def start_replicas(plan: Plan, children: list[Child]) -> None:
             str(port),
             "--server.headless",
             "true",
+            *plan.streamlit_options,
         ]
         log = plan.folder / f"{name}.log"
         children.append(Child(name, port, _spawn(command, log, env), log))
 
 
-def replica_environment(model_roots: str) -> dict[str, str]:
-    """The replicas' environment: one cookie secret for all, model folders as asked."""
+def replica_environment(model_roots: str | None) -> dict[str, str]:
+    """The replicas' environment: one cookie secret for all; model folders as `--model-roots`
+    says, else as ATTNVIZ_MODEL_ROOTS already says, else none (a shared server's default)."""
     package_parent = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, "PYTHONPATH": path, "ATTNVIZ_MODEL_ROOTS": model_roots}
+    env = {**os.environ, "PYTHONPATH": path}
+    if model_roots is not None:
+        env[MODEL_ROOTS] = model_roots
+    env.setdefault(MODEL_ROOTS, "")
     # Replicas are interchangeable after a failover only if they sign cookies alike.
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
     return env

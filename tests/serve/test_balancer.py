@@ -193,10 +193,24 @@ def test_backends_get_sticky_sessions_and_a_dead_one_s_clients_move(tmp_path):
 def test_replicas_load_no_model_folders_unless_told_and_share_one_cookie_secret(monkeypatch):
     from attnviz import serve
 
-    monkeypatch.setenv("ATTNVIZ_MODEL_ROOTS", "/home/someone/models")
+    monkeypatch.delenv("ATTNVIZ_MODEL_ROOTS", raising=False)
     monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET", raising=False)
-    shared = serve.replica_environment("")
-    assert shared["ATTNVIZ_MODEL_ROOTS"] == ""  # the user's shell does not open it up
+    shared = serve.replica_environment(None)
+    assert shared["ATTNVIZ_MODEL_ROOTS"] == ""  # no folders from the browser
     assert len(shared["STREAMLIT_SERVER_COOKIE_SECRET"]) == 64
     assert str(ROOT) in shared["PYTHONPATH"].split(":")
     assert serve.replica_environment("/srv/models")["ATTNVIZ_MODEL_ROOTS"] == "/srv/models"
+    monkeypatch.setenv("ATTNVIZ_MODEL_ROOTS", "/srv/teacher")  # set on purpose: kept
+    assert serve.replica_environment(None)["ATTNVIZ_MODEL_ROOTS"] == "/srv/teacher"
+    assert serve.replica_environment("")["ATTNVIZ_MODEL_ROOTS"] == ""
+
+
+def test_options_after_a_double_dash_go_to_every_local_replica(tmp_path):
+    from attnviz.__main__ import build_parser
+    from attnviz.serve import plan_from_args
+
+    argv = ["serve", "--port", str(free_port()), "--log-dir", str(tmp_path)]
+    argv += ["--", "--server.allowedHosts", "attnviz.school.example"]
+    plan = plan_from_args(build_parser().parse_args(argv))
+    assert plan.streamlit_options == ["--server.allowedHosts", "attnviz.school.example"]
+    assert plan.replicas == 2 and plan.address == "127.0.0.1" and plan.model_roots is None
