@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -262,7 +263,7 @@ def start_balancer(haproxy: str, plan: Plan, replicas: list[balancer.Replica]) -
     front = Child("balancer", plan.port, _spawn([haproxy, "-db", "-f", str(config)], log), log)
     deadline = time.monotonic() + 20
     url = f"http://{_client_host(plan.address)}:{plan.port}"
-    while not healthy(url):
+    while not answers(url):  # any answer: HAProxy listens (backends may come up later)
         if front.process.poll() is not None:
             raise StartFailed(f"HAProxy exited at start: {_first_alert(log.read_text())}")
         if time.monotonic() > deadline:
@@ -350,6 +351,17 @@ def healthy(base_url: str) -> bool:
     try:
         with urllib.request.urlopen(base_url + balancer.HEALTH_PATH, timeout=2) as response:
             return response.status == 200
+    except OSError:
+        return False
+
+
+def answers(base_url: str) -> bool:
+    """Something answers HTTP there, healthy or not (503 when no replica is up yet)."""
+    try:
+        with urllib.request.urlopen(base_url + balancer.HEALTH_PATH, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
     except OSError:
         return False
 

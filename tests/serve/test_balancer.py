@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import http.server
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +217,26 @@ def test_options_after_a_double_dash_go_to_every_local_replica(tmp_path):
     plan = plan_from_args(build_parser().parse_args(argv))
     assert plan.streamlit_options == ["--server.allowedHosts", "attnviz.school.example"]
     assert plan.replicas == 2 and plan.address == "127.0.0.1" and plan.model_roots is None
+
+
+def test_a_backend_not_up_yet_does_not_stop_serve_and_a_killed_serve_takes_haproxy(tmp_path):
+    backend = Backend("up")
+    options = ["--replicas", "0", "--port", str(free_port())]
+    options += ["--backend", f"127.0.0.1:{backend.port}", "--backend", f"127.0.0.1:{free_port()}"]
+    process, state_file, output = start_serve(tmp_path, *options)
+    state: dict = {}
+    try:
+        state = wait_for_state(process, state_file, output, timeout=30)
+        assert "backend-2: 127.0.0.1:" in output.read_text()
+        assert "(not answering yet)" in output.read_text()
+        assert get(state["balancer"]["url"] + "/")[0] == "backend-1"
+        haproxy = state["balancer"]["pid"]
+        process.send_signal(signal.SIGKILL)  # no clean-up at all: the kernel tells HAProxy
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{haproxy}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{haproxy}").exists()
+    finally:
+        stop_serve(process, [state["balancer"]["pid"]] if state else [])
+        backend.stop()
