@@ -452,6 +452,7 @@ def main() -> int:
     print(f"server {url} (pid {server.pid}) {options}, {time.ctime()}")
     errors = 0
     try:
+        asyncio.run(warm_up([url]))
         for name, school, first in phases(args):
             print(f"\n## {name}")
             run = asyncio.run(run_class(url, lambda: rss_mb(server.pid), school, first))
@@ -474,14 +475,15 @@ def phases(args: argparse.Namespace, balanced: bool = False) -> list[tuple[str, 
     return [phase for phase in named if phase[1].limit]
 
 
-async def warm_up(balanced: Balanced) -> None:
-    """Open /heads once on each replica directly, so no phase measures a model's first load."""
+async def warm_up(urls: list[str]) -> None:
+    """Open /heads once on each server directly, so no phase measures a model's first load
+    (which can pass the 30 s timeout on a loaded machine)."""
     start = time.perf_counter()
-    for number, replica in enumerate(balanced.replicas.values(), start=20_000):
-        pupil = Student(f"http://{LOOPBACK}:{replica['port']}", number, (8, 9))
-        await pupil.open()
+    for number, url in enumerate(urls, start=20_000):
+        pupil = Student(url, number, (8, 9))
+        await asyncio.wait_for(pupil.open(), 300)
         await pupil.close()
-    print(f"replicas warmed (model loaded on each) in {time.perf_counter() - start:.0f} s")
+    print(f"warmed {len(urls)} server(s) (model loaded) in {time.perf_counter() - start:.0f} s")
 
 
 def main_balanced(args: argparse.Namespace) -> int:
@@ -490,7 +492,7 @@ def main_balanced(args: argparse.Namespace) -> int:
     print(f"balancer {balanced.url} with {args.replicas} replicas, {time.ctime()}")
     errors = 0
     try:
-        asyncio.run(warm_up(balanced))
+        asyncio.run(warm_up([f"http://{LOOPBACK}:{r['port']}" for r in balanced.replicas.values()]))
         for name, school, first in phases(args, balanced=True):
             print(f"\n## {name}")
             kill = args.kill_replica_at if school.sessions > 1 else 0.0
