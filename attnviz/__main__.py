@@ -1,4 +1,4 @@
-"""The command line: `python -m attnviz models|run|export ...` (DESIGN.md section 4).
+"""The command line: `python -m attnviz models|run|export|app|serve ...` (DESIGN.md section 4).
 
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback.
 """

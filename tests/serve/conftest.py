@@ -79,6 +79,7 @@ def serving(tmp_path_factory):
             "state_file": state_file,
             "output": output,
             "url": state["balancer"]["url"],
+            "killed": [],  # replicas a test killed
         }
     finally:
         stop_serve(process, state_pids(state) if state else [])
