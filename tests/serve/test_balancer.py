@@ -168,7 +168,7 @@ def test_backends_get_sticky_sessions_and_a_dead_one_s_clients_move(tmp_path):
         options += ["--backend", f"127.0.0.1:{backend.port}"]
     process, state_file, output = start_serve(tmp_path, *options)
     try:
-        state = wait_for_state(process, state_file, output, timeout=30)
+        state = wait_for_state(process, state_file, output, timeout=120)
         assert [r["name"] for r in state["replicas"]] == ["backend-1", "backend-2"]
         assert [r["pid"] for r in state["replicas"]] == [None, None]
         url = state["balancer"]["url"]
@@ -226,7 +226,7 @@ def test_a_backend_not_up_yet_does_not_stop_serve_and_a_killed_serve_takes_hapro
     process, state_file, output = start_serve(tmp_path, *options)
     state: dict = {}
     try:
-        state = wait_for_state(process, state_file, output, timeout=30)
+        state = wait_for_state(process, state_file, output, timeout=120)
         assert "backend-2: 127.0.0.1:" in output.read_text()
         assert "(not answering yet)" in output.read_text()
         assert get(state["balancer"]["url"] + "/")[0] == "backend-1"
