@@ -17,11 +17,13 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 # Debian's packages: Chromium for the browser tests (Playwright cannot download its own
-# browser here); Apertium, lttoolbox, the Ding dictionary and WordNet build the translation corpus.
-DEBIAN_PACKAGES := chromium apertium apertium-eng-spa lttoolbox-dev trans-de-en wordnet-base
+# browser here); Apertium, lttoolbox, the Ding dictionary and WordNet build the translation corpus;
+# HAProxy balances `python -m attnviz serve` (docs/DEPLOY.md).
+DEBIAN_PACKAGES := chromium apertium apertium-eng-spa lttoolbox-dev trans-de-en wordnet-base haproxy
 
 debian:
 	@command -v chromium >/dev/null && command -v lt-print >/dev/null \
+		&& { command -v haproxy >/dev/null || test -x /usr/sbin/haproxy; } \
 		&& test -d /usr/share/apertium/apertium-eng-spa && test -e /usr/share/trans/de-en \
 		&& test -e /usr/share/wordnet/data.noun || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

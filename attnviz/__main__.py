@@ -1,4 +1,4 @@
-"""The command line: `python -m attnviz models|run|export ...` (DESIGN.md section 4).
+"""The command line: `python -m attnviz models|run|export|app|serve ...` (DESIGN.md section 4).
 
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback.
 """
@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--beam", type=int, default=1, help="beam width for translators (default 1)")
     run.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
     add_export_parser(commands)
+    from attnviz.serve import add_parsers as add_serve_parsers  # `app` and `serve`
+
+    add_serve_parsers(commands)
     return parser
 
 
@@ -127,8 +130,17 @@ def _quiet_libraries() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["app"]:  # everything after `app` is Streamlit's, unparsed
+            from attnviz.serve import command_app
+
+            return command_app(argv[1:])
         args = build_parser().parse_args(argv)
+        if args.command == "serve":
+            from attnviz.serve import command_serve
+
+            return command_serve(args)
         if args.command == "models":
             command_models(args.json)
         elif args.command == "export":

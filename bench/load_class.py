@@ -20,13 +20,22 @@ traceback in the server log. Memory: the server's RSS (/proc/PID/status) with ev
 open, after each quarter of the interactions, and at the end; the caches bound what can grow
 (`attnviz/ui/cache.py`).
 
+Through the balancer (`--replicas N`): the same class reaches N replicas of the app through
+`python -m attnviz serve` (HAProxy, cookie affinity; see `_balancer.py`); the report adds which
+replica served how many sessions. `--kill-replica-at 0.5` kills (SIGKILL) the replica holding
+most sessions once half the interactions are done: the interactions it had in flight fail
+(counted as errors), and every student whose socket broke reconnects as the browser does and
+must get its view back from its URL on a live replica (sessions recovered).
+
 Run: python bench/load_class.py [--sessions 30] [--interactions 1000] [--minutes 10]
+     python bench/load_class.py --replicas 2 [--kill-replica-at 0.5]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import random
@@ -37,6 +46,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _balancer import HEADER, Balanced, fetch_cookie, spread
 from _common import (
     LOOPBACK,
     POST_SCRIPT_GC,
@@ -113,8 +123,14 @@ def read_answer(messages: list) -> Page:
 class Student:
     """One browser tab's worth of protocol: a WebSocket, the widget values it has set."""
 
-    def __init__(self, url: str, number: int, lengths: tuple[int, int]) -> None:
+    def __init__(
+        self, url: str, number: int, lengths: tuple[int, int], balanced: bool = False
+    ) -> None:
+        self.http_url = url
         self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.balanced = balanced  # through `attnviz serve`: fetch the page for the cookie first
+        self.cookie = ""
+        self.replica = ""  # the X-Attnviz-Replica of its WebSocket
         self.number = number
         self.lengths = lengths  # tokens of a sentence, smallest and largest
         self.chooser = random.Random(number)
@@ -122,10 +138,35 @@ class Student:
         self.page: Page | None = None
         self.socket = None
 
-    async def connect(self) -> None:
+    async def connect(self, path: str = "/heads") -> None:
         import websockets
 
-        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
+        headers = {}
+        if self.balanced:
+            self.cookie = await asyncio.to_thread(fetch_cookie, self.http_url, self.cookie, path)
+            headers["Cookie"] = self.cookie
+        self.socket = await websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
+        )
+        self.replica = self.socket.response.headers.get(HEADER, "")
+
+    def disconnected(self) -> bool:
+        return self.socket is not None and self.socket.close_code is not None
+
+    async def reconnect(self, tokens: list[str], where: list[int]) -> list[str]:
+        """As Streamlit's frontend after a lost socket: health check, a new WebSocket, a rerun
+        from the URL of the last view it showed (no widget values), which must come back."""
+        await self.close()
+        for attempt in range(10):
+            try:
+                await self.connect(path="/_stcore/health")
+                break
+            except OSError:
+                await asyncio.sleep(1 + attempt)
+        self.widgets = {}
+        page = await self.rerun(self.page.query_string, page_name="heads")
+        check(page, tokens, *where)
+        return tokens
 
     async def rerun(self, query_string: str = "", page_name: str = "") -> Page:
         """Ask for a rerun with every widget value set so far; wait for the run to finish."""
@@ -185,7 +226,8 @@ class Student:
 
     async def close(self) -> None:
         if self.socket is not None:
-            await self.socket.close()
+            with contextlib.suppress(Exception):  # already broken
+                await self.socket.close()
 
 
 def check(page: Page, tokens: list[str], layer: int, head: int) -> None:
@@ -213,6 +255,10 @@ class Class:
     done: list[Interaction] = dataclasses.field(default_factory=list)
     opened: list[Interaction] = dataclasses.field(default_factory=list)
     memory: list[tuple[int, float]] = dataclasses.field(default_factory=list)
+    balanced: bool = False  # through `attnviz serve`
+    reconnects: list[Interaction] = dataclasses.field(default_factory=list)
+    replica_at_open: list[str] = dataclasses.field(default_factory=list)
+    replica_at_end: list[str] = dataclasses.field(default_factory=list)
 
     def start(self) -> None:
         self.deadline = time.monotonic() + 60 * self.minutes
@@ -238,33 +284,59 @@ async def timed(action: str, number: int, work) -> tuple[Interaction, object]:
 
 async def student(url: str, number: int, school: Class) -> None:
     """One session: open /heads, then a new sentence every third action, else another head."""
-    pupil = Student(url, number, school.lengths)
+    pupil = Student(url, number, school.lengths, school.balanced)
     opening, tokens = await timed("open", number, pupil.open())
     school.opened.append(opening)
+    school.replica_at_open.append(pupil.replica)
     await school.go.wait()
     where, serial = [0, 0], 0
     while tokens is not None and school.take_turn():
         await asyncio.sleep(pupil.chooser.uniform(*school.pause))
         serial += 1
+        if school.balanced and pupil.disconnected():  # its replica died while it waited
+            tokens = await recover(pupil, school, tokens, where)
+            if tokens is None:
+                break
+        shown_before = (tokens, list(where))
         action = "sentence" if serial % 3 == 1 else ("layer" if serial % 6 == 0 else "head")
         interaction, shown = await timed(action, number, pupil.act(action, serial, tokens, where))
-        tokens = shown if shown is not None else None  # after an error the page is unknown
         school.done.append(interaction)
+        tokens = shown if shown is not None else None  # after an error the page is unknown
+        if tokens is None and school.balanced and pupil.disconnected():
+            tokens, where[:] = shown_before  # the URL still shows the last view drawn
+            tokens = await recover(pupil, school, tokens, where)
+    school.replica_at_end.append(pupil.replica if tokens is not None else "")
     await pupil.close()
 
 
-async def sample_memory(pid: int, school: Class) -> None:
+async def recover(pupil: Student, school: Class, tokens: list[str], where: list[int]):
+    """Reconnect through the balancer; the tokens shown, or None if the view did not return."""
+    interaction, shown = await timed("reconnect", pupil.number, pupil.reconnect(tokens, where))
+    school.reconnects.append(interaction)
+    return shown
+
+
+async def sample_memory(measure, school: Class) -> None:
     """RSS with every session open, then after each quarter of the interaction budget."""
-    school.memory.append((0, rss_mb(pid)))
+    school.memory.append((0, measure()))
     quarters = sorted({school.limit * q // 4 for q in (1, 2, 3)} - {0})
     while not (school.go.is_set() and time.monotonic() >= school.deadline):
         if quarters and len(school.done) >= quarters[0]:
-            school.memory.append((len(school.done), rss_mb(pid)))
+            school.memory.append((len(school.done), measure()))
             quarters.pop(0)
         await asyncio.sleep(0.5)
 
 
-async def run_class(url: str, pid: int, school: Class, first: int) -> dict:
+async def kill_halfway(balanced: Balanced, school: Class, fraction: float) -> None:
+    """SIGKILL the replica holding most sessions once `fraction` of the budget is done."""
+    while len(school.done) < fraction * school.limit:
+        await asyncio.sleep(0.1)
+    busiest = max(balanced.replicas, key=school.replica_at_open.count)
+    balanced.kill(busiest)
+    print(f"  killed {busiest} after {len(school.done)} interactions")
+
+
+async def run_class(url: str, measure, school: Class, first: int, killer=None) -> dict:
     """Open every session, let the class work, and measure the server on the way."""
     students = []
     for number in range(first, first + school.sessions):
@@ -273,17 +345,20 @@ async def run_class(url: str, pid: int, school: Class, first: int) -> dict:
     while len(school.opened) < school.sessions:
         await asyncio.sleep(0.2)
     school.start()
-    sampler = asyncio.create_task(sample_memory(pid, school))
+    sampler = asyncio.create_task(sample_memory(measure, school))
+    stopper = asyncio.create_task(killer(school)) if killer else None
     since, started = time.time(), time.monotonic()
     results = await asyncio.gather(*students, return_exceptions=True)
     elapsed = time.monotonic() - started
     sampler.cancel()
-    school.memory.append((len(school.done), rss_mb(pid)))
+    if stopper:
+        stopper.cancel()
+    school.memory.append((len(school.done), measure()))
     crashed = [f"{type(r).__name__}: {r}" for r in results if isinstance(r, Exception)]
     return {"since": since, "until": time.time(), "elapsed": elapsed, "crashed": crashed}
 
 
-def report(school: Class, run: dict, log: Path) -> int:
+def report(school: Class, run: dict, logs: list[Path]) -> int:
     """Print latency percentiles, errors and memory; return the number of errors."""
     done = school.done
     print(f"{len(done)} interactions in {run['elapsed']:.0f} s by {school.sessions} session(s)")
@@ -299,7 +374,7 @@ def report(school: Class, run: dict, log: Path) -> int:
             f" {max(times):5.2f} s" + (f"  target p95 <= {P95_TARGET_S} s {verdict}" * (not action))
         )
     errors = [i for i in [*school.opened, *done] if i.error]
-    log_errors = server_errors(log)
+    log_errors = [line for log in logs for line in server_errors(log)]
     total = len(errors) + len(run["crashed"]) + len(log_errors)
     print(f"errors: {total} (target 0)")
     print(f"  interactions and openings {len(errors)}, crashed students {len(run['crashed'])}")
@@ -309,8 +384,29 @@ def report(school: Class, run: dict, log: Path) -> int:
     for line in [*run["crashed"], *log_errors][:8]:
         print("  " + line)
     steps = ", ".join(f"{mb:.0f} MB after {n}" for n, mb in school.memory)
-    print(f"server RSS: {steps} interactions")
+    print(f"server RSS{' (live replicas, summed)' * school.balanced}: {steps} interactions")
+    if school.balanced:
+        report_replicas(school)
     return total
+
+
+def report_replicas(school: Class) -> None:
+    """Which replica served how many sessions; after a kill, the sessions that came back."""
+    print(f"sessions per replica when opened: {spread(school.replica_at_open)}")
+    ended = [name for name in school.replica_at_end if name]
+    lost = len(school.replica_at_end) - len(ended)
+    print(f"sessions per replica at the end: {spread(ended)}" + f", lost {lost}" * bool(lost))
+    if not school.reconnects:
+        return
+    back = [i for i in school.reconnects if not i.error]
+    times = [i.seconds for i in back] or [0.0]
+    print(
+        f"sessions recovered: {len({i.session for i in back})} of"
+        f" {len({i.session for i in school.reconnects})} that lost their socket; reconnect"
+        f" to view back p50 {percentile(times, 0.5):.2f} s  p95 {percentile(times, 0.95):.2f} s"
+    )
+    for item in [i for i in school.reconnects if i.error][:8]:
+        print(f"  session {item.session} reconnect: {item.error}")
 
 
 def report_script_times(durations: list[float]) -> None:
@@ -338,27 +434,74 @@ def main() -> int:
         "--baseline", type=int, default=30, help="interactions of one session alone first (0: skip)"
     )
     add_post_script_gc_option(parser)
+    parser.add_argument(
+        "--replicas", type=int, default=0, help="through `attnviz serve` with N replicas (0: off)"
+    )
+    parser.add_argument(
+        "--kill-replica-at",
+        type=float,
+        default=0.0,
+        help="with --replicas: kill the busiest replica after this fraction of the class's budget",
+    )
     args = parser.parse_args()
+    if args.replicas:
+        return main_balanced(args)
     server, url, log, script_times = start_logged_server("attnviz-load-", args.post_script_gc)
     options = POST_SCRIPT_GC if args.post_script_gc else ""
     assert url.startswith(f"http://{LOOPBACK}:"), url
     print(f"server {url} (pid {server.pid}) {options}, {time.ctime()}")
-    pause, lengths = (args.pause_min, args.pause_max), (args.min_tokens, args.max_tokens)
-    alone = Class(args.baseline, 5, pause, 1, lengths)
-    together = Class(args.interactions, args.minutes, pause, args.sessions, lengths)
-    phases = [("one session alone (baseline)", alone, 10_000), ("the class", together, 0)]
     errors = 0
     try:
-        for name, school, first in phases:
-            if not school.limit:
-                continue
+        asyncio.run(warm_up([url]))
+        for name, school, first in phases(args):
             print(f"\n## {name}")
-            run = asyncio.run(run_class(url, server.pid, school, first))
-            errors += report(school, run, log)
+            run = asyncio.run(run_class(url, lambda: rss_mb(server.pid), school, first))
+            errors += report(school, run, [log])
             report_script_times(read_script_times(script_times, run["since"], run["until"]))
     finally:
         stop_server(server)
     print(f"server log: {log}")
+    return 1 if errors else 0
+
+
+def phases(args: argparse.Namespace, balanced: bool = False) -> list[tuple[str, Class, int]]:
+    """The baseline (one session alone) and the class, as asked."""
+    pause, lengths = (args.pause_min, args.pause_max), (args.min_tokens, args.max_tokens)
+    alone = Class(args.baseline, 5, pause, 1, lengths, balanced=balanced)
+    together = Class(
+        args.interactions, args.minutes, pause, args.sessions, lengths, balanced=balanced
+    )
+    named = [("one session alone (baseline)", alone, 10_000), ("the class", together, 0)]
+    return [phase for phase in named if phase[1].limit]
+
+
+async def warm_up(urls: list[str]) -> None:
+    """Open /heads once on each server directly, so no phase measures a model's first load
+    (which can pass the 30 s timeout on a loaded machine)."""
+    start = time.perf_counter()
+    for number, url in enumerate(urls, start=20_000):
+        pupil = Student(url, number, (8, 9))
+        await asyncio.wait_for(pupil.open(), 300)
+        await pupil.close()
+    print(f"warmed {len(urls)} server(s) (model loaded) in {time.perf_counter() - start:.0f} s")
+
+
+def main_balanced(args: argparse.Namespace) -> int:
+    """The same phases through `attnviz serve --replicas N`, a replica killed if asked."""
+    balanced = Balanced(args.replicas)
+    print(f"balancer {balanced.url} with {args.replicas} replicas, {time.ctime()}")
+    errors = 0
+    try:
+        asyncio.run(warm_up([f"http://{LOOPBACK}:{r['port']}" for r in balanced.replicas.values()]))
+        for name, school, first in phases(args, balanced=True):
+            print(f"\n## {name}")
+            kill = args.kill_replica_at if school.sessions > 1 else 0.0
+            killer = (lambda group, f=kill: kill_halfway(balanced, group, f)) if kill else None
+            run = asyncio.run(run_class(balanced.url, balanced.rss_mb, school, first, killer))
+            errors += report(school, run, balanced.logs())
+    finally:
+        balanced.stop()
+    print(f"serve logs: {balanced.folder}")
     return 1 if errors else 0
 
 
