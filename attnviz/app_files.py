@@ -10,12 +10,14 @@ from pathlib import Path
 
 
 def app_script() -> Path:
-    """The app's entry point `app.py` (in a checkout: beside the `attnviz` package).
+    """The app's entry point `app.py`: in an installed wheel `attnviz/_app/app.py` (the
+    wheel maps the checkout's `app.py` and `pages/` there), in a checkout beside the package.
 
     Streamlit reads `.streamlit/config.toml` from the script's folder, so the app's own
     settings apply whatever the current directory is.
     """
-    script = Path(__file__).resolve().parent.parent / "app.py"
-    if not script.is_file():
-        raise ValueError(f"The app's entry point was not found at {script}.")
-    return script
+    package = Path(__file__).resolve().parent
+    for script in (package / "_app" / "app.py", package.parent / "app.py"):
+        if script.is_file():
+            return script
+    raise ValueError(f"The app's entry point was not found beside {package}.")
