@@ -21,12 +21,14 @@ TRANSLATORS = tuple(
     if name in REGISTRY
 )
 DATES = "bahdanau-dates"
+# Sentences the shipped translators get right (checked in tests/app/test_translate.py): a
+# statement that reorders adjectives, a question, a negation, a request, a name and a number.
 EXAMPLES = (
-    "The red car is very fast.",
     "The black cat sleeps on the red sofa.",
-    "My brother will buy a new house next year.",
-    "We did not see the old teacher in the park.",
-    "The children who live here read many books.",
+    "Where is the train station?",
+    "I don't like cold coffee.",
+    "Can you open the window, please?",
+    "Anna has 12 books.",
 )
 HONEST = (
     "These translators are small models (4 to 5 million weights) that attnviz trained on two "

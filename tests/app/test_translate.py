@@ -151,3 +151,19 @@ def test_choosing_dates_starts_from_an_example_and_junk_gets_a_sentence():
     assert any("holds no date" in error.value for error in app.error)
     app.text_input(key="translate.date").input("31 Feb 2020").run()
     assert any("not a real date" in info.value for info in app.info)
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish"),
+    [
+        ("The black cat sleeps on the red sofa.", "El gato negro duerme en el sofá rojo."),
+        ("Where is the train station?", "¿Dónde está la estación de tren?"),
+        ("I don't like cold coffee.", "No me gusta el café frío."),
+        ("Can you open the window, please?", "¿Puedes abrir la ventana, por favor?"),
+        ("Anna has 12 books.", "Anna tiene 12 libros."),
+    ],
+)
+def test_the_pages_examples_are_translated_well(english, spanish):
+    """The examples on /translate are sentences the default translator gets right."""
+    assert english in open_page().selectbox(key="translate.example").options
+    assert attnviz.run("bahdanau-en-es", english).output_text == spanish
