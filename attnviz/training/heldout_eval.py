@@ -38,7 +38,7 @@ def figures(translate: Any) -> dict[str, Any]:
     results["names_numbers_chrf"] = round(chrf(names_out, [p.spanish for p in names]), 2)
     results["names_numbers_copied"] = round(copied_share(names_out, names), 4)
     results["long_chrf_vs_apertium"] = round(chrf(long_out, [p.spanish for p in long]), 2)
-    results["sentences"] = {
+    results["heldout_sentences"] = {
         "everyday": len(everyday),
         "names_numbers": len(names),
         "long": len(long),
