@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -19,8 +20,20 @@ class _Parser(argparse.ArgumentParser):
         raise ValueError(message[0].upper() + message[1:] + ".")
 
 
+def add_download_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--download",
+        action="store_true",
+        help="fetch an org/name missing from the local Hugging Face cache (safetensors only)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m attnviz", description="See what neural networks attend to.")
+    installed = Path(sys.argv[0]).name == "attnviz"  # the console script, not `python -m`
+    parser = _Parser(
+        prog="attnviz" if installed else "python -m attnviz",
+        description="See what neural networks attend to.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     models = commands.add_parser("models", help="list the models attnviz knows")
     models.add_argument("--json", action="store_true", help="print a JSON list")
@@ -29,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("text", help="the input text")
     run.add_argument("--beam", type=int, default=1, help="beam width for translators (default 1)")
     run.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
+    add_download_option(run)
     add_export_parser(commands)
     from attnviz.serve import add_parsers as add_serve_parsers  # `app` and `serve`
 
@@ -52,6 +66,7 @@ def add_export_parser(commands: argparse._SubParsersAction) -> None:
     export.add_argument(
         "-o", "--output", required=True, help="the file; its extension picks the format"
     )
+    add_download_option(export)
     export.add_argument("--width", type=int, help="image width in CSS pixels (default 800)")
     export.add_argument(
         "--height", type=int, help="image height in CSS pixels (default: the figure's)"
@@ -76,11 +91,19 @@ def command_models(as_json: bool) -> None:
         print(f"{entry.name:<{width}}  {entry.description} [{', '.join(entry.kinds)}]")
 
 
-def command_run(model_name: str, text: str, beam: int, as_json: bool) -> None:
+def load_model(name: str, download: bool) -> object:
+    """The model to run: a name as given, or with --download loaded (fetched if missing)."""
+    import attnviz
+
+    return attnviz.load(name, download=True) if download else name
+
+
+def command_run(args: argparse.Namespace) -> None:
     import attnviz
 
     _quiet_libraries()
-    result = attnviz.run(model_name, text, beam=beam)
+    result = attnviz.run(load_model(args.model, args.download), args.text, beam=args.beam)
+    as_json = args.json
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return
@@ -107,7 +130,7 @@ def command_export(args: argparse.Namespace) -> None:
 
     export.export_format(args.output)
     _quiet_libraries()
-    result = attnviz.run(args.model, args.text)
+    result = attnviz.run(load_model(args.model, args.download), args.text)
     kind = args.kind or result.kinds[0]
     size = (args.width, args.height, args.scale)
     written = export.export_file(args.output, result, kind, args.layer, args.head, size=size)
@@ -146,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "export":
             command_export(args)
         else:
-            command_run(args.model, args.text, args.beam, args.json)
+            command_run(args)
     except ValueError as error:
         print(f"attnviz: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

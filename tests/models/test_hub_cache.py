@@ -254,3 +254,19 @@ def test_a_failed_download_is_one_sentence(env, tmp_path):
     with pytest.raises(ValueError, match=r"^Could not download 'tiny-org/nowhere': ") as error:
         attnviz.download("tiny-org/nowhere")
     assert "\n" not in str(error.value)
+
+
+def test_the_command_line_downloads_only_with_its_flag(env, tmp_path, tiny_folders, capsys):
+    from attnviz.__main__ import main
+
+    hub = FakeHub("tiny-org/by-flag", tiny_folders["bert"])
+    try:
+        env.setenv("HF_ENDPOINT", hub.endpoint)
+        env.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+        assert main(["run", "tiny-org/by-flag", TEXT]) == 2
+        assert "downloads nothing by itself" in capsys.readouterr().err
+        assert hub.requested == []
+        assert main(["run", "tiny-org/by-flag", TEXT, "--download", "--json"]) == 0
+    finally:
+        hub.server.shutdown()
+    assert json.loads(capsys.readouterr().out)["model"] == "tiny-org/by-flag"
