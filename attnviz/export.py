@@ -308,7 +308,8 @@ def _json_pieces(run: Run):
                 yield "]"
             yield "]"
         yield "]}"
-    yield "}}"
+    probabilities = None if run.probabilities is None else dict(run.probabilities)
+    yield '}, "probabilities": ' + dumps(probabilities) + "}"
 
 
 def run_npz(run: Run) -> bytes:

@@ -14,7 +14,8 @@ from attnviz.ui.safe_text import show_info
 from attnviz.ui.url import page_params, read_choice, read_int, write_params
 
 KEY = "tasks"
-SENTIMENT, QA = "Sentiment analysis", "Question answering"
+SENTIMENT = "Sentiment analysis"
+QA = "Question answering"
 SENTIMENT_MODELS = tuple(name for name in sections.SENTIMENT_MODELS if name in REGISTRY)
 MODELS = (*SENTIMENT_MODELS, sections.QA_MODEL)
 REVIEW_EXAMPLES = (

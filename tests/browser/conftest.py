@@ -74,8 +74,11 @@ def server_url(tmp_path_factory):
     process.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API keeps an event loop running while it
+    is open, and a loop left running would break later modules' `asyncio.run` (the server
+    protocol tests) and a second Playwright (the balancer's failover test)."""
     from playwright.sync_api import sync_playwright
 
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

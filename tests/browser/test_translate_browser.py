@@ -7,7 +7,7 @@ import numpy as np
 import attnviz
 from tests.browser.helpers import IDLE, ROOT, read_figure, wait_until_drawn
 
-TEXT = "The black cat sleeps on the red sofa."
+TEXT = "The black dog sleeps on the old sofa."
 
 ROW_CENTRE = """(row) => {
   const plot = document.querySelector('.js-plotly-plot');
@@ -23,7 +23,7 @@ WEIGHT_BARS = """() => {
 
 
 def test_typing_a_sentence_and_clicking_a_row_opens_that_step(server_url, page):
-    page.goto(f"{server_url}/translate")
+    page.goto(f"{server_url}/translate?words=0")  # one column per piece, as the step panel
     wait_until_drawn(page, figures=3)
     box = page.get_by_label("English sentence")
     box.fill(TEXT)
@@ -36,6 +36,7 @@ def test_typing_a_sentence_and_clicking_a_row_opens_that_step(server_url, page):
     wait_until_drawn(page, figures=3)
     run = attnviz.run("bahdanau-en-es", TEXT)
     row = 3
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()  # a click must be on screen
     centre = page.evaluate(ROW_CENTRE, row)
     page.mouse.click(centre["x"], centre["y"])
     page.wait_for_function("() => window.location.search.includes('step=3')", timeout=60_000)
