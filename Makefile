@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench data train debian clean
+.PHONY: run test lint format bench data train debian clean docs
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev debian
 	$(PY) -m pytest
+
+# The README's screenshots, taken by the browser tests that draw those views.
+docs: $(VENV)/.dev debian
+	ATTNVIZ_DOCS=1 $(PY) -m pytest -q tests/browser/test_heads_browser.py \
+		tests/browser/test_translate_browser.py tests/browser/test_presentation_browser.py
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

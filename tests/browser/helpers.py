@@ -47,3 +47,14 @@ def cli_maps(model: str, text: str, kind: str = "encoder_self") -> tuple[list[st
 def tokens_of(labels: list[str]) -> list[str]:
     """Axis labels back to tokens (labels are escaped and made unique with zero-width spaces)."""
     return [html.unescape(label.rstrip("\u200b")) for label in labels]
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a test saves its screenshot: `docs/NAME` for `make docs` (ATTNVIZ_DOCS=1), else a
+    temporary folder, so the test suite writes nothing into the checkout."""
+    import os
+    import tempfile
+
+    if os.environ.get("ATTNVIZ_DOCS") == "1":
+        return ROOT / "docs" / name
+    return Path(tempfile.mkdtemp(prefix="attnviz-screens-")) / name

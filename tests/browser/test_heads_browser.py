@@ -6,9 +6,15 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from tests.browser.helpers import IDLE, ROOT, cli_maps, read_figure, tokens_of, wait_until_drawn
+from tests.browser.helpers import (
+    IDLE,
+    cli_maps,
+    read_figure,
+    screenshot_path,
+    tokens_of,
+    wait_until_drawn,
+)
 
-SCREENSHOT = ROOT / "docs" / "heads.png"
 TEXT = "The animal didn't cross the street because it was too tired."
 
 # Centre of one small multiple in page coordinates, from Plotly's own axis layout.
@@ -36,7 +42,7 @@ def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page)
     assert tokens_of(figure["x"]) == tokens_of(figure["y"]) == tokens
     np.testing.assert_array_equal(np.array(figure["z"], dtype=np.float32), weights)
     assert "layer 2 · head 3" in figure["title"]
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.screenshot(path=str(screenshot_path("heads.png")), full_page=True)
 
     centre = page.evaluate(PANEL_CENTRE, 5)
     page.mouse.click(centre["x"], centre["y"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from tests.browser.helpers import ROOT, wait_until_drawn
+from tests.browser.helpers import screenshot_path, wait_until_drawn
 
 QUERY = {
     "text": "The animal didn't cross the street because it was too tired.",
@@ -25,7 +25,7 @@ def open_at_projector_size(browser, url: str):
 def test_presentation_mode_enlarges_labels_and_hides_the_toolbar(server_url, browser):
     context, page = open_at_projector_size(browser, f"{server_url}/heads?{urlencode(QUERY)}")
     normal_size = page.evaluate(TICK_SIZE)
-    page.screenshot(path=str(ROOT / "docs" / "heads-1280x720.png"))
+    page.screenshot(path=str(screenshot_path("heads-1280x720.png")))
     context.close()
 
     url = f"{server_url}/heads?{urlencode(QUERY | {'present': 1})}"
@@ -33,7 +33,7 @@ def test_presentation_mode_enlarges_labels_and_hides_the_toolbar(server_url, bro
     assert page.evaluate(TICK_SIZE) == 18 > (normal_size or 12)
     assert not page.locator("[data-testid='stToolbar']").is_visible()
     assert "present=1" in page.url
-    page.screenshot(path=str(ROOT / "docs" / "heads-presentation-1280x720.png"))
+    page.screenshot(path=str(screenshot_path("heads-presentation-1280x720.png")))
     context.close()
 
 

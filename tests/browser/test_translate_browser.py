@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import attnviz
-from tests.browser.helpers import IDLE, ROOT, read_figure, wait_until_drawn
+from tests.browser.helpers import IDLE, read_figure, screenshot_path, wait_until_drawn
 
 TEXT = "The black dog sleeps on the old sofa."
 
@@ -47,4 +47,4 @@ def test_typing_a_sentence_and_clicking_a_row_opens_that_step(server_url, page):
     np.testing.assert_array_equal(weights, run.maps["cross"].weights[0, 0, row])
     alignment = read_figure(page, 0)
     np.testing.assert_array_equal(np.array(alignment["z"], dtype=np.float32)[row], weights)
-    page.screenshot(path=str(ROOT / "docs" / "translate.png"), full_page=True)
+    page.screenshot(path=str(screenshot_path("translate.png")), full_page=True)
