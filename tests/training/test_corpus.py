@@ -206,6 +206,7 @@ def test_held_out_sentences_never_become_candidates(monkeypatch) -> None:
     monkeypatch.setattr(corpus.ding, "verb_frames", lambda: ({}, {}))
     monkeypatch.setattr(corpus.ding, "ding_phrases", lambda **k: [held.english.upper(), "A b c."])
     monkeypatch.setattr(corpus.wordnet, "example_sentences", lambda **k: ["A b c.", "D e f."])
+    monkeypatch.setattr(corpus.snippets, "snippet_sentences", lambda *a: ["D e f.", "K l m."])
     monkeypatch.setattr(
         corpus,
         "everyday_pairs",
@@ -216,7 +217,7 @@ def test_held_out_sentences_never_become_candidates(monkeypatch) -> None:
     assert heldout.key(held.english) not in english
     assert facts["held_out_skipped"] == {"everyday": 1, "ding": 1}
     assert len(english) == len(set(english))  # "A b c." once, though two sources had it
-    assert {p.source for p in pairs} >= {"everyday", "generated", "wordnet"}
+    assert {p.source for p in pairs} >= {"everyday", "generated", "wordnet", "snippets"}
     assert next(p for p in pairs if p.english == "G h i.").spanish == "j"
 
 

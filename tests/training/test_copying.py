@@ -1,0 +1,57 @@
+"""Swapped names and numbers: both sides change together, agreement and held-out sets kept."""
+
+from __future__ import annotations
+
+import random
+
+from attnviz.training import copying, corpus, heldout
+from attnviz.training.corpus import Pair
+
+
+def test_a_shared_name_and_number_are_swapped_on_both_sides() -> None:
+    rng = random.Random(0)
+    english, spanish = copying.swap_pair(
+        "John has 25 cats in Madrid.", "John tiene 25 gatos en Madrid.", {"John"}, ["Trelios"], rng
+    )
+    assert english.startswith("Trelios has ") and spanish.startswith("Trelios tiene ")
+    number = english.split()[2]
+    assert number.isdigit() and number != "25" and 2 <= int(number) <= 31
+    assert f" {number} gatos" in spanish and "Madrid" in english and "Madrid" in spanish
+
+
+def test_only_what_both_sides_share_is_swapped() -> None:
+    def swap(english: str, spanish: str, names: set[str]) -> tuple[str, str] | None:
+        return copying.swap_pair(english, spanish, names, ["X"], random.Random(0))
+
+    # Apertium writes London as Londres; "Juan" is not a copy of "John".
+    assert swap("John went to London.", "Juan fue a Londres.", {"John", "London"}) is None
+    # 1 stays 1 (un gato, dos gatos); a number inside a decimal is left alone.
+    assert swap("I have 1 cat.", "Tengo 1 gato.", set()) is None
+    assert swap("It costs 2.50 euros.", "Cuesta 2.50 euros.", set()) is None
+
+
+def test_made_up_names_avoid_the_forbidden_words() -> None:
+    rng = random.Random(3)
+    forbidden = {copying.made_up_name(random.Random(3)).lower()}
+    pool = copying.name_pool(["Rose", "Ngata"], 50, forbidden | {"rose"}, rng)
+    assert len(pool) == len(set(pool)) == 50
+    assert "Rose" not in pool and "Ngata" in pool
+    assert not {name.lower() for name in pool} & forbidden
+
+
+def test_copies_go_to_training_only_and_never_repeat_a_kept_or_held_out_sentence() -> None:
+    held = heldout.read_set("names_numbers")[0]  # "Sarah and Tom went to London in 2019."
+    kept = [
+        Pair("Tom has 3 dogs.", "everyday", "Tom tiene 3 perros."),
+        Pair("The dog sleeps.", "everyday", "El perro duerme."),
+    ]
+    kept = [p for p in kept if corpus.split_of(p.english) == "train"]
+    copies = corpus.copied_pairs(kept, 20, seed=0)
+    assert copies and all(p.split == "train" and p.source == "copying" for p in copies)
+    keys = {heldout.key(p.english) for p in copies}
+    assert len(keys) == len(copies)
+    assert heldout.key(held.english) not in keys
+    assert not keys & {heldout.key(p.english) for p in kept}
+    for pair in copies:
+        name, _, number = pair.english.split()[:3]
+        assert pair.spanish == f"{name} tiene {number} perros."
