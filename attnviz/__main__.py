@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -173,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"attnviz: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped early (`attnviz run ... --json | head`)
+        # Python flushes stdout again at exit; point it at nothing so that flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:  # the output file could not be written
         print(f"attnviz: {error.strerror or error}: {error.filename}.", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -183,8 +188,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"attnviz: {error}", file=sys.stderr)  # no browser could draw the image
         return EXIT_FAILED
-    except BrokenPipeError:
-        return 0
     return 0
 
 

@@ -27,8 +27,11 @@ ROW_SUM_TOLERANCE = 1e-3
 
 
 def _freeze(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+    """A read-only view: the maps cannot be written through, and the caller's own array (which
+    np.asarray may have passed through uncopied) stays as writeable as it was."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

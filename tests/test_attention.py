@@ -27,6 +27,14 @@ def test_valid_maps_are_read_only_and_sliced_by_layer_and_head():
         maps.weights[0, 0, 0, 0] = 1.0
 
 
+def test_the_callers_own_arrays_stay_writeable():
+    weights, visible = causal(3)
+    maps = AttentionMaps("decoder_self", weights, list("abc"), list("abc"), visible=visible)
+    assert weights.flags.writeable and visible.flags.writeable
+    assert not maps.weights.flags.writeable and not maps.visible.flags.writeable
+    assert np.shares_memory(maps.weights, weights)  # a view, not a copy of a large run
+
+
 @pytest.mark.parametrize(
     ("weights", "message"),
     [

@@ -66,3 +66,15 @@ def test_bad_input_exits_2_with_one_sentence_and_no_traceback(args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_reader_that_stops_early_is_no_error():
+    """`attnviz run ... --json | head -c 100`: the pipe closes under us; exit 0, nothing said."""
+    text = " ".join(["The black cat sleeps on the red sofa."] * 5)  # 1.5 MB: more than a pipe holds
+    command = [sys.executable, "-m", "attnviz", "run", "minilm-l6", text, "--json"]
+    writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.stdout.read(100).startswith(b"{")
+    writer.stdout.close()  # like `head`: read a little, then hang up
+    _, error = writer.communicate(timeout=300)
+    assert writer.returncode == 0, error.decode()
+    assert error == b""

@@ -131,3 +131,29 @@ def test_the_app_and_the_command_line_run_from_the_unpacked_wheel(wheel, tmp_pat
         assert done.returncode == 0, done.stderr[-3000:]
         if "models" in command:
             assert "bahdanau-en-es" in done.stdout
+
+
+def imported_distributions(files: list[Path]) -> set[str]:
+    """The distributions (lower-case names) that provide the top-level modules `files` import."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    providers = packages_distributions()
+    modules: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.partition(".")[0])
+    modules -= set(sys.stdlib_module_names) | {"attnviz", "__future__"}
+    return {name.lower() for module in modules for name in providers.get(module, [module])}
+
+
+def test_what_the_app_imports_is_a_declared_runtime_requirement():
+    """The app and the library (not the training code, whose tools are development pins)
+    import only what requirements.txt declares: a user's `pip install` brings all of it."""
+    files = [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+    files += [p for p in (ROOT / "attnviz").rglob("*.py") if "training" not in p.parts]
+    declared = {re.split(r"[=<>\[]", pin)[0].lower() for pin in requirement_pins()}
+    assert imported_distributions(files) - declared == set()

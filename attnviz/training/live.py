@@ -57,7 +57,9 @@ class Snapshot:
 class TrainingView:
     """What a page shows of a run at one moment (a copy: the run goes on meanwhile)."""
 
-    status: str  # preparing, training, reached, out_of_time, stopped, abandoned, failed
+    # preparing, training, reached, out_of_time (seconds or max_steps spent), stopped, abandoned,
+    # failed
+    status: str
     progress: Progress
     snapshots: tuple[Snapshot, ...]
     seconds: float  # the time budget
@@ -84,9 +86,11 @@ class LiveTraining:
         training_pairs: int = TRAINING_PAIRS,
         seed: int = 0,
         on_finish: Callable[[LiveTraining], None] | None = None,
+        max_steps: int | None = None,
     ) -> None:
         self.date = date
         self.seconds = seconds
+        self.max_steps = max_steps  # a budget in steps too: what a busy machine cannot stretch
         self.target_accuracy = target_accuracy
         self.training_pairs = training_pairs
         self.seed = seed
@@ -181,7 +185,8 @@ class LiveTraining:
     def _should_stop(self, progress: Progress) -> bool:
         reached = progress.get("validated") and progress["accuracy"] >= self.target_accuracy
         abandoned = time.monotonic() - self._last_seen > ABANDONED_AFTER
-        return bool(reached or abandoned or self._stop.is_set())
+        spent = self.max_steps is not None and progress["step"] >= self.max_steps
+        return bool(reached or abandoned or spent or self._stop.is_set())
 
     def _report(self, network: RNNTranslator, progress: Progress) -> None:
         with self._lock:
