@@ -120,12 +120,15 @@ def start_server(
     timeout: float = 90,
     script_times: Path | None = None,
     options: Sequence[str] = (),
+    own_session: bool = False,
 ) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port; returns the process and its base URL.
 
     With `script_times`, the server appends one line per script run to that file: the wall
     clock at the end and the run's duration in ms (see `serve_with_script_times`).
     options: extra Streamlit flags, e.g. POST_SCRIPT_GC to measure Streamlit's default.
+    own_session: start the server in a session of its own, so that Linux's autogroups give it
+    a share of the CPU of its own, not one shared with the benchmark's driver.
     """
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -146,7 +149,14 @@ def start_server(
         *options,
     ]
     log = log_path.open("w")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=own_session,
+    )
     url = f"http://{LOOPBACK}:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -169,7 +179,7 @@ def add_post_script_gc_option(parser: ArgumentParser) -> None:
 
 
 def start_logged_server(
-    prefix: str, post_script_gc: bool
+    prefix: str, post_script_gc: bool, own_session: bool = False
 ) -> tuple[subprocess.Popen, str, Path, Path]:
     """A loopback server whose log and script times go to a new temporary folder.
 
@@ -178,7 +188,9 @@ def start_logged_server(
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     log, script_times = folder / "streamlit.log", folder / "script_times.txt"
     options = [POST_SCRIPT_GC] if post_script_gc else []
-    server, url = start_server(log, script_times=script_times, options=options)
+    server, url = start_server(
+        log, script_times=script_times, options=options, own_session=own_session
+    )
     return server, url, log, script_times
 
 

@@ -619,7 +619,11 @@ def main() -> int:
     TIMEOUT_S[0] = args.timeout
     if args.replicas:
         return main_balanced(args)
-    server, url, log, script_times = start_logged_server("attnviz-load-", args.post_script_gc)
+    # The server and the bare-rate process each in a session of their own: with Linux's
+    # autogroups each gets one share of a shared machine's CPU, the same share for both.
+    server, url, log, script_times = start_logged_server(
+        "attnviz-load-", args.post_script_gc, own_session=True
+    )
     options = POST_SCRIPT_GC if args.post_script_gc else ""
     assert url.startswith(f"http://{LOOPBACK}:"), url
     print(f"server {url} (pid {server.pid}) {options}, {time.ctime()}")
@@ -673,7 +677,10 @@ def measure_bare(args: argparse.Namespace, when: str) -> list[dict]:
     script = Path(__file__).resolve().parent / "_bare_rate.py"
     lengths = [str(args.min_tokens), str(args.max_tokens)]
     command = [sys.executable, str(script), str(RUN_WORKERS), str(args.bare_seconds), *lengths]
-    result = json.loads(subprocess.run(command, capture_output=True, check=True, text=True).stdout)
+    finished = subprocess.run(
+        command, capture_output=True, check=True, text=True, start_new_session=True
+    )
+    result = json.loads(finished.stdout)
     print(
         f"bare rate {when} the class: {result['rate']:.2f} runs/s ({result['runs']} runs of"
         f" {result['mean_tokens']:.0f} tokens on average in {result['seconds']:.0f} s,"

@@ -195,11 +195,12 @@ def test_a_value_is_made_once_even_if_asked_for_while_it_is_stored():
 
 
 def test_the_waiting_notice_says_where_the_run_stands():
-    assert waiting_text(3, 4.2, 2) == (
-        "Waiting for the model: your text is 3rd in line, about 5 s to go (waited 2 s)."
+    assert waiting_text(3, 4.2) == (
+        "Waiting for the model: your text is 3rd in line, about 5 s to go."
     )
-    assert "next in line" in waiting_text(1, 0.0, 0)
-    assert "running on your text now" in waiting_text(0, 0.5, 7)
+    assert waiting_text(14, 41.0).endswith("14th in line, about 40 s to go.")
+    assert waiting_text(1, 0.0) == "Waiting for the model: your text is next in line."
+    assert "running on your text now" in waiting_text(0, 0.5)
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
         "1st",
         "2nd",

@@ -1,16 +1,16 @@
 """What a session shows while its run waits in the queue of all sessions' runs.
 
-A notice in the page where the figure will be: its place in line and about how long, updated
-as the queue moves and every second. Each update is also the moment Streamlit checks whether
-the student has moved on (a new text, another page, the tab closed): it then stops this script
-run, and the ticket is cancelled on the way out, so a run nobody waits for any more is dropped
-before it starts.
+A notice in the page where the figure will be: its place in line and about how long, redrawn
+when that changes (as the queue moves), not more often: thirty waiting students redrawing a
+notice every second cost the server more than a run. Four times a second the wait reads the
+session state, which is where Streamlit stops a script run whose student has moved on (a new
+text, another page, the tab closed); the ticket is cancelled on the way out, so a run nobody
+waits for any more is dropped before it starts.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Hashable
 
 import streamlit as st
@@ -20,6 +20,7 @@ from attnviz.ui.scheduler import RunScheduler, Ticket
 
 POLL_SECONDS = 0.25
 WAITING = "Waiting for the model"  # how every notice starts (the load benchmark looks for it)
+_NO_KEY = "attnviz.waiting"  # never set: reading it only lets Streamlit stop the run
 
 
 def session_of_script() -> Hashable:
@@ -36,16 +37,18 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def waiting_text(position: int, seconds_left: float, waited: int) -> str:
-    """The notice: the run's place in line (0: running), the expected wait, the time waited."""
+def waiting_text(position: int, seconds_left: float) -> str:
+    """The notice: the run's place in line (0: running) and the expected wait, in whole
+    seconds up to 10 s, then in steps of 5 s (so it changes when the queue moves)."""
     if position <= 0:
         where = "it is running on your text now"
     elif position == 1:
         where = "your text is next in line"
     else:
         where = f"your text is {ordinal(position)} in line"
-    expected = f", about {math.ceil(seconds_left)} s to go" if seconds_left >= 1 else ""
-    return f"{WAITING}: {where}{expected} (waited {waited} s)."
+    seconds = math.ceil(seconds_left) if seconds_left < 10 else 5 * round(seconds_left / 5)
+    expected = f", about {seconds} s to go" if seconds_left >= 1 else ""
+    return f"{WAITING}: {where}{expected}."
 
 
 def wait_with_notice(ticket: Ticket, scheduler: RunScheduler):
@@ -53,14 +56,13 @@ def wait_with_notice(ticket: Ticket, scheduler: RunScheduler):
     if ticket.done or get_script_run_ctx() is None:
         return ticket.result()
     notice = st.empty()
-    started = time.monotonic()
     shown = ""
     try:
         while not ticket.wait(POLL_SECONDS):
+            st.session_state.get(_NO_KEY)  # Streamlit stops the run here if the student moved on
             position = ticket.position()
-            waited = int(time.monotonic() - started)
-            text = waiting_text(position, scheduler.expected_seconds(position), waited)
-            if text != shown:  # a yield point: Streamlit may stop this run here
+            text = waiting_text(position, scheduler.expected_seconds(position))
+            if text != shown:
                 notice.info(text, icon="⏳")
                 shown = text
     except BaseException:  # Streamlit stopping the run: the session moved on
