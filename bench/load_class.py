@@ -20,6 +20,18 @@ traceback in the server log. Memory: the server's RSS (/proc/PID/status) with ev
 open, after each quarter of the interactions, and at the end; the caches bound what can grow
 (`attnviz/ui/cache.py`).
 
+Model runs (issue 20): before and after the class, `_bare_rate.py` measures the bare rate of
+the cores (as many threads as the app's run workers calling `model.run` on texts of the same
+lengths, nothing else in the process); the server logs its run scheduler's events, and the
+report prints the class's runs per second beside that rate, the queue (queued, shared,
+dropped, over the byte budget), the CPU per run, the server's CPU by thread, how many new
+sentences showed a waiting notice and their place in line, the peak RSS (sampled every
+0.2 s) and the load average. The server and the bare-rate process each run in a session of
+their own, so that on a machine shared with other work Linux's autogroups give both the same
+share. `--impatient F --patience S`: a fraction F of new sentences is replaced by another text
+if not answered within S seconds, as a student typing on (the first run is then dropped if it
+has not started). `--timeout S` (default 30): when an interaction counts as an error.
+
 Through the balancer (`--replicas N`): the same class reaches N replicas of the app through
 `python -m attnviz serve` (HAProxy, cookie affinity; see `_balancer.py`); the report adds which
 replica served how many sessions. `--kill-replica-at 0.5` kills (SIGKILL) the replica holding
@@ -28,6 +40,8 @@ most sessions once half the interactions are done: the interactions it had in fl
 must get its view back from its URL on a live replica (sessions recovered).
 
 Run: python bench/load_class.py [--sessions 30] [--interactions 1000] [--minutes 10]
+     python bench/load_class.py --baseline 0 --interactions 400 --min-tokens 256 \
+         --max-tokens 512 [--timeout 120] [--impatient 0.15 --patience 5]
      python bench/load_class.py --replicas 2 [--kill-replica-at 0.5]
 """
 
