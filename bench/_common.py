@@ -120,12 +120,15 @@ def start_server(
     timeout: float = 90,
     script_times: Path | None = None,
     options: Sequence[str] = (),
+    own_session: bool = False,
 ) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port; returns the process and its base URL.
 
     With `script_times`, the server appends one line per script run to that file: the wall
     clock at the end and the run's duration in ms (see `serve_with_script_times`).
     options: extra Streamlit flags, e.g. POST_SCRIPT_GC to measure Streamlit's default.
+    own_session: start the server in a session of its own, so that Linux's autogroups give it
+    a share of the CPU of its own, not one shared with the benchmark's driver.
     """
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -146,7 +149,14 @@ def start_server(
         *options,
     ]
     log = log_path.open("w")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=own_session,
+    )
     url = f"http://{LOOPBACK}:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -169,7 +179,7 @@ def add_post_script_gc_option(parser: ArgumentParser) -> None:
 
 
 def start_logged_server(
-    prefix: str, post_script_gc: bool
+    prefix: str, post_script_gc: bool, own_session: bool = False
 ) -> tuple[subprocess.Popen, str, Path, Path]:
     """A loopback server whose log and script times go to a new temporary folder.
 
@@ -178,7 +188,9 @@ def start_logged_server(
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     log, script_times = folder / "streamlit.log", folder / "script_times.txt"
     options = [POST_SCRIPT_GC] if post_script_gc else []
-    server, url = start_server(log, script_times=script_times, options=options)
+    server, url = start_server(
+        log, script_times=script_times, options=options, own_session=own_session
+    )
     return server, url, log, script_times
 
 
@@ -229,8 +241,55 @@ def serve_with_script_times(times_path: Path, streamlit_args: list[str]) -> None
                 times.write(line)
 
     script_runner.ScriptRunner._run_script = timed_run_script
+    log_run_events(times_path.with_name(RUN_EVENTS), lock)
     sys.argv = ["streamlit", *streamlit_args]
     cli.main()
+
+
+RUN_EVENTS = "run_events.txt"
+WORKER_TIDS = "worker_tids.txt"  # the run workers' thread ids, for their CPU time in /proc
+
+
+def log_run_events(events_path: Path, lock) -> None:
+    """Append one line per event of the app's run scheduler (`attnviz.ui.scheduler`): wall
+    clock, event (queued, shared, hit, started, done, failed, dropped, over_budget), a hash of
+    the run's key, wall and CPU seconds (done and failed), queue length (queued and started);
+    "-" where an event has none."""
+    import threading
+
+    try:
+        from attnviz.ui.cache import SCHEDULER
+    except ImportError:  # a checkout from before the scheduler (an A/B run): no events
+        return
+
+    workers: set[int] = set()
+
+    def write(event: str, details: dict) -> None:
+        if event == "started" and threading.get_native_id() not in workers:  # in the worker
+            workers.add(threading.get_native_id())
+            with lock, events_path.with_name(WORKER_TIDS).open("a") as tids:
+                tids.write(f"{threading.get_native_id()}\n")
+        seconds, cpu = details.get("seconds", "-"), details.get("cpu", "-")
+        queue = details.get("queue", "-")
+        line = f"{time.time():.3f} {event} {hash(details['key'])} {seconds} {cpu} {queue}\n"
+        with lock, events_path.open("a") as events:
+            events.write(line)
+
+    SCHEDULER.listeners.append(write)
+
+
+def read_run_events(events_path: Path, since: float, until: float) -> list[tuple]:
+    """(wall clock, event, key hash, seconds, CPU seconds, queue length) between the times;
+    None where an event has no such figure."""
+    if not events_path.exists():
+        return []
+    events = []
+    for line in events_path.read_text().splitlines():
+        ended, event, key, seconds, cpu, queue = line.split()
+        if since <= float(ended) <= until:
+            figures = [None if value == "-" else float(value) for value in (seconds, cpu, queue)]
+            events.append((float(ended), event, key, *figures))
+    return events
 
 
 def read_script_times(times_path: Path, since: float, until: float) -> list[float]:

@@ -20,6 +20,18 @@ traceback in the server log. Memory: the server's RSS (/proc/PID/status) with ev
 open, after each quarter of the interactions, and at the end; the caches bound what can grow
 (`attnviz/ui/cache.py`).
 
+Model runs (issue 20): before and after the class, `_bare_rate.py` measures the bare rate of
+the cores (as many threads as the app's run workers calling `model.run` on texts of the same
+lengths, nothing else in the process); the server logs its run scheduler's events, and the
+report prints the class's runs per second beside that rate, the queue (queued, shared,
+dropped, over the byte budget), the CPU per run, the server's CPU by thread, how many new
+sentences showed a waiting notice and their place in line, the peak RSS (sampled every
+0.2 s) and the load average. The server and the bare-rate process each run in a session of
+their own, so that on a machine shared with other work Linux's autogroups give both the same
+share. `--impatient F --patience S`: a fraction F of new sentences is replaced by another text
+if not answered within S seconds, as a student typing on (the first run is then dropped if it
+has not started). `--timeout S` (default 30): when an interaction counts as an error.
+
 Through the balancer (`--replicas N`): the same class reaches N replicas of the app through
 `python -m attnviz serve` (HAProxy, cookie affinity; see `_balancer.py`); the report adds which
 replica served how many sessions. `--kill-replica-at 0.5` kills (SIGKILL) the replica holding
@@ -28,6 +40,8 @@ most sessions once half the interactions are done: the interactions it had in fl
 must get its view back from its URL on a live replica (sessions recovered).
 
 Run: python bench/load_class.py [--sessions 30] [--interactions 1000] [--minutes 10]
+     python bench/load_class.py --baseline 0 --interactions 400 --min-tokens 256 \
+         --max-tokens 512 [--timeout 120] [--impatient 0.15 --patience 5]
      python bench/load_class.py --replicas 2 [--kill-replica-at 0.5]
 """
 
@@ -35,10 +49,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import json
+import os
 import random
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -50,8 +68,11 @@ from _balancer import HEADER, Balanced, fetch_cookie, spread
 from _common import (
     LOOPBACK,
     POST_SCRIPT_GC,
+    RUN_EVENTS,
+    WORKER_TIDS,
     add_post_script_gc_option,
     percentile,
+    read_run_events,
     read_script_times,
     rss_mb,
     server_errors,
@@ -62,10 +83,13 @@ from _common import (
 )
 
 P95_TARGET_S = 2.0
-TIMEOUT_S = 30.0
+TIMEOUT_S = [30.0]  # seconds an interaction may take before it counts as an error (--timeout)
 LAYERS, HEADS = 6, 12  # minilm-l6, the default model of /heads
 # Streamlit's answer to a rerun ends with one of these (ForwardMsg.ScriptFinishedStatus).
 FINISHED, EARLY_FOR_RERUN = 0, 2
+WAITING = "Waiting for the model"  # how the app's notice of a queued run starts
+# The app's run workers (`attnviz.ui.cache.RUN_WORKERS`): one per core, at most 4.
+RUN_WORKERS = max(1, min(4, len(os.sched_getaffinity(0))))
 
 
 class WrongAnswer(Exception):
@@ -78,6 +102,8 @@ class Interaction:
     action: str  # "open", "sentence", "head" or "layer"
     seconds: float
     error: str | None = None
+    waits: tuple[int, ...] = ()  # places in line the session was shown while it waited
+    replaced: bool = False  # the student sent another text before the first one came
 
 
 @dataclasses.dataclass
@@ -90,12 +116,13 @@ class Page:
     query_string: str
     page_script_hash: str
     errors: list[str]
+    waits: list[int] = dataclasses.field(default_factory=list)  # places in line shown (0: running)
 
 
 def read_answer(messages: list) -> Page:
     """The parts of a rerun's ForwardMsgs that the driver acts on and checks."""
     widget_ids: dict[str, str] = {}
-    title, tokens, query, page_hash, errors = "", [], "", "", []
+    title, tokens, query, page_hash, errors, waits = "", [], "", "", [], []
     for message in messages:
         kind = message.WhichOneof("type")
         if kind == "navigation":  # st.navigation names the page shown; reruns send it back
@@ -110,6 +137,8 @@ def read_answer(messages: list) -> Page:
                 errors.append(f"exception: {body.type}: {body.message[:100]}")
             elif name == "alert" and body.format == body.ERROR:
                 errors.append(f"error box: {body.body[:100]}")
+            elif name == "alert" and body.body.startswith(WAITING):
+                waits.append(place_in_line(body.body))
             widget_id = getattr(body, "id", "")
             if widget_id.startswith("$$ID-"):
                 widget_ids[widget_id.split("-", 2)[2]] = widget_id
@@ -117,7 +146,15 @@ def read_answer(messages: list) -> Page:
                 spec = json.loads(body.spec)
                 title = str(spec["layout"].get("title", {}).get("text", ""))
                 tokens = [label.replace("\u200b", "") for label in spec["data"][0].get("x", [])]
-    return Page(widget_ids, title, tokens, query, page_hash, errors)
+    return Page(widget_ids, title, tokens, query, page_hash, errors, waits)
+
+
+def place_in_line(notice: str) -> int:
+    """The place in line a waiting notice shows: 1 for "next", 0 for "running now"."""
+    if "next in line" in notice:
+        return 1
+    found = re.search(r"(\d+)(?:st|nd|rd|th) in line", notice)
+    return int(found.group(1)) if found else 0
 
 
 class Student:
@@ -137,6 +174,9 @@ class Student:
         self.widgets: dict[str, object] = {}  # widget key -> value this student set
         self.page: Page | None = None
         self.socket = None
+        self.partial: list = []  # messages of a rerun not finished yet
+        self.waits_seen: list[int] = []  # places in line shown by reruns that were interrupted
+        self.replaced = False  # the last sentence was replaced by another before it came
 
     async def connect(self, path: str = "/heads") -> None:
         import websockets
@@ -168,10 +208,15 @@ class Student:
         check(page, tokens, *where)
         return tokens
 
-    async def rerun(self, query_string: str = "", page_name: str = "") -> Page:
-        """Ask for a rerun with every widget value set so far; wait for the run to finish."""
+    async def rerun(
+        self, query_string: str = "", page_name: str = "", patience: float | None = None
+    ) -> Page | None:
+        """Ask for a rerun with every widget value set so far; wait for the run to finish.
+
+        patience: give up waiting after this many seconds and return None (the script still
+        runs; `rerun` again to send what the student did next, and the answer to that).
+        """
         from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         request = BackMsg()
         state = request.rerun_script
@@ -183,19 +228,36 @@ class Student:
             widget.id = self.page.widget_ids[key]
             widget.string_value = str(value)
         await self.socket.send(request.SerializeToString())
-        messages = []
+        return await self.receive(patience)
+
+    async def receive(self, patience: float | None = None) -> Page | None:
+        """The messages of the rerun in flight until `script_finished`; None after `patience`."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        deadline = None if patience is None else time.monotonic() + patience
+        messages = self.partial
         while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return None
+            try:
+                raw = await asyncio.wait_for(self.socket.recv(), left)
+            except TimeoutError:
+                return None
             message = ForwardMsg()
-            message.ParseFromString(await self.socket.recv())
+            message.ParseFromString(raw)
             if message.WhichOneof("type") != "script_finished":
                 messages.append(message)
             elif message.script_finished == FINISHED:
                 break
             elif message.script_finished == EARLY_FOR_RERUN:
-                messages.clear()  # the app asked for a rerun of its own; its answer follows
+                self.waits_seen += read_answer(messages).waits
+                messages.clear()  # a rerun interrupted this one; its answer follows
             else:
                 raise WrongAnswer(f"script finished with status {message.script_finished}")
         page = read_answer(messages)
+        page.waits = self.waits_seen + page.waits
+        self.partial, self.waits_seen = [], []
         if self.page and not page.page_script_hash:
             page.page_script_hash = self.page.page_script_hash
         self.page = page
@@ -208,13 +270,27 @@ class Student:
         check(page, tokens_of(text), 0, 0)
         return tokens_of(text)
 
-    async def act(self, action: str, serial: int, tokens: list[str], where: list[int]):
-        """One interaction; returns the tokens now shown."""
+    async def act(
+        self, action: str, serial: int, tokens: list[str], where: list[int], patience=None
+    ):
+        """One interaction; returns the tokens now shown. patience: for a sentence, the
+        seconds after which the student, not yet answered, types another text instead."""
+        self.replaced = False
         if action == "sentence":
             seed = 100_000 + self.number * 1000 + serial
             text = text_of_tokens(self.chooser.randint(*self.lengths), seed)
             self.widgets["heads.text"] = text
             tokens = tokens_of(text)
+            if patience is not None:
+                page = await self.rerun(patience=patience)
+                if page is None:  # still waiting: the student moves on to another text
+                    text = text_of_tokens(self.chooser.randint(*self.lengths), seed + 500)
+                    self.widgets["heads.text"] = text
+                    tokens = tokens_of(text)
+                    self.replaced = True
+                    page = await self.rerun()
+                check(page, tokens, *where)
+                return tokens
         elif action == "layer":
             where[0] = (where[0] + self.chooser.randint(1, LAYERS - 1)) % LAYERS
             self.widgets["heads.layer"] = where[0]
@@ -256,6 +332,9 @@ class Class:
     opened: list[Interaction] = dataclasses.field(default_factory=list)
     memory: list[tuple[int, float]] = dataclasses.field(default_factory=list)
     balanced: bool = False  # through `attnviz serve`
+    impatient: float = 0.0  # fraction of new sentences replaced if not answered in `patience`
+    patience: float = 2.0
+    peak_rss: float = 0.0  # MB, sampled every 0.2 s
     reconnects: list[Interaction] = dataclasses.field(default_factory=list)
     replica_at_open: list[str] = dataclasses.field(default_factory=list)
     replica_at_end: list[str] = dataclasses.field(default_factory=list)
@@ -275,7 +354,7 @@ async def timed(action: str, number: int, work) -> tuple[Interaction, object]:
     start = time.perf_counter()
     error, result = None, None
     try:
-        result = await asyncio.wait_for(work, TIMEOUT_S)
+        result = await asyncio.wait_for(work, TIMEOUT_S[0])
     except Exception as failure:  # a timeout or a lost socket is an error, not a crash
         text = str(failure).splitlines()[0][:160] if str(failure) else ""
         error = f"{type(failure).__name__}: {text}"
@@ -299,7 +378,13 @@ async def student(url: str, number: int, school: Class) -> None:
                 break
         shown_before = (tokens, list(where))
         action = "sentence" if serial % 3 == 1 else ("layer" if serial % 6 == 0 else "head")
-        interaction, shown = await timed(action, number, pupil.act(action, serial, tokens, where))
+        hurried = action == "sentence" and pupil.chooser.random() < school.impatient
+        patience = school.patience if hurried else None
+        work = pupil.act(action, serial, tokens, where, patience)
+        interaction, shown = await timed(action, number, work)
+        if pupil.page is not None and not interaction.error:
+            interaction.waits = tuple(pupil.page.waits)
+            interaction.replaced = pupil.replaced
         school.done.append(interaction)
         tokens = shown if shown is not None else None  # after an error the page is unknown
         if tokens is None and school.balanced and pupil.disconnected():
@@ -338,6 +423,8 @@ async def kill_halfway(balanced: Balanced, school: Class, fraction: float) -> No
 
 async def run_class(url: str, measure, school: Class, first: int, killer=None) -> dict:
     """Open every session, let the class work, and measure the server on the way."""
+    peak = asyncio.create_task(sample_peak(measure, school))
+    load_before = os.getloadavg()
     students = []
     for number in range(first, first + school.sessions):
         students.append(asyncio.create_task(student(url, number, school)))
@@ -351,11 +438,26 @@ async def run_class(url: str, measure, school: Class, first: int, killer=None) -
     results = await asyncio.gather(*students, return_exceptions=True)
     elapsed = time.monotonic() - started
     sampler.cancel()
+    peak.cancel()
     if stopper:
         stopper.cancel()
     school.memory.append((len(school.done), measure()))
     crashed = [f"{type(r).__name__}: {r}" for r in results if isinstance(r, Exception)]
-    return {"since": since, "until": time.time(), "elapsed": elapsed, "crashed": crashed}
+    return {
+        "since": since,
+        "until": time.time(),
+        "elapsed": elapsed,
+        "crashed": crashed,
+        "load": (load_before, os.getloadavg()),
+    }
+
+
+async def sample_peak(measure, school: Class) -> None:
+    """The server's peak RSS, every 0.2 s from the first session opening to the last action."""
+    while True:
+        with contextlib.suppress(Exception):  # a replica killed on purpose
+            school.peak_rss = max(school.peak_rss, measure())
+        await asyncio.sleep(0.2)
 
 
 def report(school: Class, run: dict, logs: list[Path]) -> int:
@@ -385,9 +487,77 @@ def report(school: Class, run: dict, logs: list[Path]) -> int:
         print("  " + line)
     steps = ", ".join(f"{mb:.0f} MB after {n}" for n, mb in school.memory)
     print(f"server RSS{' (live replicas, summed)' * school.balanced}: {steps} interactions")
+    print(f"server RSS peak (every 0.2 s): {school.peak_rss:.0f} MB (target <= 2048 MB)")
+    report_waits(school)
+    before, after = run["load"]
+    print(f"load average (1, 5, 15 min): {fmt_load(before)} at the start, {fmt_load(after)} at end")
     if school.balanced:
         report_replicas(school)
     return total
+
+
+def fmt_load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in load)
+
+
+def report_waits(school: Class) -> None:
+    """What waiting students were shown, and the students who typed on before their text came."""
+    done = [i for i in school.done if not i.error]
+    sentences = [i for i in done if i.action == "sentence"]
+    shown = [i for i in sentences if i.waits]
+    places = [max(i.waits) for i in shown]
+    heads = [i for i in done if i.action != "sentence" and i.waits]
+    print(
+        f"waiting notices: {len(shown)} of {len(sentences)} new sentences showed their place"
+        f" in line (largest place {max(places, default=0)}); {len(heads)} head or layer"
+        " changes waited"
+    )
+    replaced = [i for i in sentences if i.replaced]
+    if school.impatient:
+        print(f"impatient students: {len(replaced)} sentences replaced by another before they came")
+
+
+def report_runs(events: list[tuple], elapsed: float, bare: list[dict], workers: int) -> None:
+    """The server's model runs during the class beside the bare rate of the same cores."""
+    if not events:
+        print("server runs: no events (a checkout without the run scheduler)")
+        return
+    counts = collections.Counter(event for _, event, *_ in events)
+    done = [event for event in events if event[1] == "done"]
+    seconds = sum(event[3] for event in done)
+    made = collections.Counter(event[2] for event in done)
+    again = sum(n - 1 for n in made.values())
+    rate = len(done) / elapsed if elapsed else 0.0
+    print(
+        f"server runs: {len(done)} done in {elapsed:.0f} s = {rate:.2f} runs/s; run p50"
+        f" {percentile([e[3] for e in done] or [0], 0.5):.2f} s, busy"
+        f" {seconds / max(elapsed * workers, 1e-9):.0%} of {workers} workers; made again after"
+        f" eviction {again}"
+    )
+    cpu = [event[4] for event in done]
+    print(f"  CPU per run: server workers {sum(cpu) / max(1, len(cpu)):.2f} s", end="")
+    if bare:
+        each = sum(b["cpu_per_run"] for b in bare) / len(bare)
+        print(f", bare {each:.2f} s", end="")
+    print()
+    queue = [event[5] for event in events if event[1] == "queued" and event[5] is not None]
+    print(
+        f"queue: {counts['queued']} queued, {counts['shared']} shared with another session,"
+        f" {counts['hit']} found in the cache, {counts['dropped']} dropped before they ran,"
+        f" {counts['over_budget']} started over the byte budget; longest queue"
+        f" {max(queue, default=0)}"
+    )
+    if not bare:
+        return
+    rates = [b["rate"] for b in bare]
+    base = sum(rates) / len(rates)
+    each = ", ".join(f"{b['rate']:.2f} ({b['runs']} runs)" for b in bare)
+    ratio = rate / base if base else 0.0
+    verdict = "ok" if ratio >= 0.8 else "MISS"
+    print(
+        f"bare rate of {workers} workers (before, after): {each} runs/s; class / bare ="
+        f" {ratio:.2f}x (target >= 0.8x {verdict})"
+    )
 
 
 def report_replicas(school: Class) -> None:
@@ -443,25 +613,94 @@ def main() -> int:
         default=0.0,
         help="with --replicas: kill the busiest replica after this fraction of the class's budget",
     )
+    parser.add_argument(
+        "--bare-seconds",
+        type=float,
+        default=30.0,
+        help="measure the bare run rate of the cores this long, before and after (0: skip)",
+    )
+    parser.add_argument(
+        "--impatient",
+        type=float,
+        default=0.0,
+        help="fraction of new sentences a student replaces if not answered within --patience",
+    )
+    parser.add_argument("--patience", type=float, default=2.0, help="seconds")
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds before an interaction is an error"
+    )
     args = parser.parse_args()
+    TIMEOUT_S[0] = args.timeout
     if args.replicas:
         return main_balanced(args)
-    server, url, log, script_times = start_logged_server("attnviz-load-", args.post_script_gc)
+    # The server and the bare-rate process each in a session of their own: with Linux's
+    # autogroups each gets one share of a shared machine's CPU, the same share for both.
+    server, url, log, script_times = start_logged_server(
+        "attnviz-load-", args.post_script_gc, own_session=True
+    )
     options = POST_SCRIPT_GC if args.post_script_gc else ""
     assert url.startswith(f"http://{LOOPBACK}:"), url
     print(f"server {url} (pid {server.pid}) {options}, {time.ctime()}")
-    errors = 0
+    errors, measured, bare = 0, [], []
     try:
         asyncio.run(warm_up([url]))
+        bare += measure_bare(args, "before")
         for name, school, first in phases(args):
             print(f"\n## {name}")
             run = asyncio.run(run_class(url, lambda: rss_mb(server.pid), school, first))
             errors += report(school, run, [log])
             report_script_times(read_script_times(script_times, run["since"], run["until"]))
+            measured.append((name, run))
+        bare += measure_bare(args, "after")
+        report_server_cpu(server.pid, script_times.with_name(WORKER_TIDS))
     finally:
         stop_server(server)
+    events_path = script_times.with_name(RUN_EVENTS)
+    for name, run in measured:
+        print(f"\n## model runs: {name}")
+        events = read_run_events(events_path, run["since"], run["until"])
+        report_runs(events, run["elapsed"], bare, RUN_WORKERS)
     print(f"server log: {log}")
     return 1 if errors else 0
+
+
+def report_server_cpu(pid: int, tids_path: Path) -> None:
+    """CPU seconds the server spent since it started: in its run workers, its main thread
+    (Tornado: the WebSockets) and everything else (the sessions' scripts, mostly)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu(stat: Path) -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+    total = cpu(Path(f"/proc/{pid}/stat"))
+    main = cpu(Path(f"/proc/{pid}/task/{pid}/stat"))
+    tids = tids_path.read_text().split() if tids_path.exists() else []
+    workers = sum(cpu(Path(f"/proc/{pid}/task/{tid}/stat")) for tid in tids)
+    print(
+        f"server CPU since start: {total:.0f} s, of which run workers {workers:.0f} s, main"
+        f" thread {main:.0f} s, other threads {total - workers - main:.0f} s"
+    )
+
+
+def measure_bare(args: argparse.Namespace, when: str) -> list[dict]:
+    """The bare rate of `RUN_WORKERS` threads running MiniLM on texts of the class's lengths,
+    in a process of its own while the server is idle (`_bare_rate.py`)."""
+    if not args.bare_seconds:
+        return []
+    script = Path(__file__).resolve().parent / "_bare_rate.py"
+    lengths = [str(args.min_tokens), str(args.max_tokens)]
+    command = [sys.executable, str(script), str(RUN_WORKERS), str(args.bare_seconds), *lengths]
+    finished = subprocess.run(
+        command, capture_output=True, check=True, text=True, start_new_session=True
+    )
+    result = json.loads(finished.stdout)
+    print(
+        f"bare rate {when} the class: {result['rate']:.2f} runs/s ({result['runs']} runs of"
+        f" {result['mean_tokens']:.0f} tokens on average in {result['seconds']:.0f} s,"
+        f" {RUN_WORKERS} threads), load average {fmt_load(os.getloadavg())}"
+    )
+    return [result]
 
 
 def phases(args: argparse.Namespace, balanced: bool = False) -> list[tuple[str, Class, int]]:
@@ -469,7 +708,14 @@ def phases(args: argparse.Namespace, balanced: bool = False) -> list[tuple[str, 
     pause, lengths = (args.pause_min, args.pause_max), (args.min_tokens, args.max_tokens)
     alone = Class(args.baseline, 5, pause, 1, lengths, balanced=balanced)
     together = Class(
-        args.interactions, args.minutes, pause, args.sessions, lengths, balanced=balanced
+        args.interactions,
+        args.minutes,
+        pause,
+        args.sessions,
+        lengths,
+        balanced=balanced,
+        impatient=args.impatient,
+        patience=args.patience,
     )
     named = [("one session alone (baseline)", alone, 10_000), ("the class", together, 0)]
     return [phase for phase in named if phase[1].limit]

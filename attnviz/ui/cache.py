@@ -5,6 +5,11 @@ and `st.cache_data` would pickle and copy every array on every rerun (72 maps of
 floats are 75 MB). They live in a `SharedLRU` bounded by bytes as well as entries: a class
 of short sentences keeps every student's run, and thirty 512-token texts cannot take the
 server past the byte budget (Streamlit's caches bound entries only).
+
+A run not in the cache is made by `SCHEDULER` (`attnviz.ui.scheduler`): one queue for all
+sessions, one worker per core, each run made once however many sessions ask, a session's
+stale request dropped, and the bytes of runs alive (cached or still held by a script) kept
+under `LIVE_RUN_BYTES`. The page shows its place in line meanwhile (`attnviz.ui.waiting`).
 """
 
 from __future__ import annotations
@@ -29,15 +34,24 @@ from attnviz.models.base import AttentionModel
 from attnviz.models.folders import browser_folder, model_roots
 from attnviz.models.registry import REGISTRY, looks_like_path
 from attnviz.models.registry import _is_hub_name_not_folder as is_hub_name_not_folder
+from attnviz.ui.scheduler import RunScheduler, cores
+from attnviz.ui.waiting import session_of_script, wait_with_notice
 
 MAX_CACHED_RUNS = 64  # enough for a class of 30 to keep one or two sentences each
-MAX_RUN_BYTES = 512 * 2**20  # a 512-token MiniLM run holds 75 MB of weights: 6 such runs
+# A 512-token MiniLM run holds 75 MB of weights; a class pasting 256-512-token texts averages
+# 44 MB a run, so the cache keeps the runs of about 17 students. LIVE_RUN_BYTES bounds what
+# the cache and every session's script hold together (`attnviz.ui.scheduler`).
+MAX_RUN_BYTES = 768 * 2**20
+LIVE_RUN_BYTES = 1024 * 2**20
 MAX_CACHED_MODELS = 8
-# Model runs at once across all sessions. Each run uses one torch thread, so more runs than
-# cores only add memory and make every run slower; the others queue here, behind the
-# "Running the model…" spinner.
-MAX_CONCURRENT_RUNS = max(1, min(4, os.cpu_count() or 1))
-_RUN_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_RUNS)
+# Workers that run models, for all sessions: one per core, one torch thread each, since more
+# runs than cores only add memory and make every run slower. The others wait in one queue.
+RUN_WORKERS = max(1, min(4, cores()))
+# Linux nice of each worker thread: while a model runs, a layer or head change (a script
+# slicing a cached run) gets the core first. Linux shares CPU between the threads of one
+# process (and, with autogroups, one session) by these weights, so the workers still get every
+# cycle the scripts leave.
+RUN_NICE = 5
 
 V = TypeVar("V")
 
@@ -72,7 +86,8 @@ class SharedLRU(Generic[V]):
     def nbytes(self) -> int:
         return self._bytes
 
-    def _lookup(self, key: Hashable) -> tuple[bool, V | None]:
+    def lookup(self, key: Hashable) -> tuple[bool, V | None]:
+        """(True, value) if `key` is cached (now the most recently used), else (False, None)."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -81,51 +96,77 @@ class SharedLRU(Generic[V]):
         return False, None
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        found, value = self._lookup(key)
+        found, value = self.lookup(key)
         if found:
             return value  # type: ignore[return-value]
         with self._lock:
             making = self._making.setdefault(key, threading.Lock())
         with making:  # one thread makes the value; the others wait and then find it
-            found, value = self._lookup(key)
+            found, value = self.lookup(key)
             if found:
                 return value  # type: ignore[return-value]
             try:
                 value = make()
+                self.put(key, value)  # stored before the key is released: made only once
             finally:
                 with self._lock:
                     self._making.pop(key, None)
-            self._store(key, value)
             return value
 
-    def _store(self, key: Hashable, value: V) -> None:
+    def put(self, key: Hashable, value: V) -> None:
+        """Keep `value` (unless it alone is larger than the budget), evicting the oldest."""
         size = self._size(value)
         if size > self.max_bytes:
             return
-        evicted = 0
         with self._lock:
+            if key in self._values:
+                self._bytes -= self._values.pop(key)[1]
             self._values[key] = (value, size)
             self._used[key] = time.monotonic()
             self._bytes += size
-            while len(self._values) > self.max_entries or self._bytes > self.max_bytes:
-                dropped_key, (_, dropped) = self._values.popitem(last=False)
-                self._used.pop(dropped_key, None)
-                self._bytes -= dropped
-                evicted += dropped
+            dropped = self._evict(self.max_entries, self.max_bytes)
+        self._evicted(sum(size for _, size in dropped))
+        del dropped  # the last references to the evicted values go here, outside the lock
+
+    def demote(self, key: Hashable) -> None:
+        """Put `key` first in line for eviction (nobody shows it any more)."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key, last=False)
+
+    def shrink(self, max_bytes: int) -> int:
+        """Evict the least recently used values until at most `max_bytes` stay; their bytes."""
+        with self._lock:
+            dropped = self._evict(self.max_entries, max_bytes)
+        evicted = sum(size for _, size in dropped)
         self._evicted(evicted)
+        del dropped
+        return evicted
+
+    def _evict(self, max_entries: int, max_bytes: int) -> list[tuple[V, int]]:
+        """With the lock held: pop the oldest values past the bounds; returned, not freed."""
+        dropped = []
+        while self._values and (len(self._values) > max_entries or self._bytes > max_bytes):
+            key, (value, size) = self._values.popitem(last=False)
+            self._used.pop(key, None)
+            self._bytes -= size
+            dropped.append((value, size))
+        return dropped
 
     def drop_idle(self, idle_seconds: float, min_bytes: int, now: float | None = None) -> int:
         """Drop values of at least `min_bytes` unused for `idle_seconds`; returns their bytes."""
         now = time.monotonic() if now is None else now
-        evicted = 0
+        dropped = []
         with self._lock:
-            for key, (_, size) in list(self._values.items()):
+            for key, (value, size) in list(self._values.items()):
                 if size >= min_bytes and now - self._used.get(key, now) > idle_seconds:
                     del self._values[key]
                     self._used.pop(key, None)
                     self._bytes -= size
-                    evicted += size
+                    dropped.append((value, size))
+        evicted = sum(size for _, size in dropped)
         self._evicted(evicted)
+        del dropped
         return evicted
 
     def _evicted(self, evicted: int) -> None:
@@ -318,19 +359,48 @@ def get_run(name: str, text: str, beam: int = 1, ablate: tuple = (), hypothesis:
     """The shared, immutable Run of one model on one text.
 
     ablate: (kind, layer, head) triples switched off for this run only; hypothesis: which of
-    beam search's hypotheses a translator shows (0 is the best).
+    beam search's hypotheses a translator shows (0 is the best). A cached run returns at once
+    (a layer or head change only slices it); otherwise the run joins the queue of all
+    sessions' runs and the page shows its place in line until it is ready.
     """
     start_sweeper()
     key = (model_key(name), text, int(beam), tuple(ablate), int(hypothesis))
-    return RUNS.get(key, lambda: _run(*key))
+    session = session_of_script()
+    found, run = SCHEDULER.cached(key, session)
+    if found:
+        return run  # type: ignore[return-value]
+    model = get_model(name)  # loaded in the session, behind its own spinner
+    ticket = SCHEDULER.submit(key, functools.partial(_run, model, *key[1:]), session)
+    return wait_with_notice(ticket, SCHEDULER)
 
 
-def _run(name: str, text: str, beam: int, ablate: tuple, hypothesis: int) -> Run:
+def _run(model: AttentionModel, text: str, beam: int, ablate: tuple, hypothesis: int) -> Run:
     options: dict = {"beam": beam}
     if ablate:
         options["ablate"] = ablate
     if hypothesis:
         options["hypothesis"] = hypothesis
-    model = get_model(name)
-    with spinner("Running the model…"), _RUN_SLOTS:
-        return model.run(text, **options)
+    return model.run(text, **options)
+
+
+def run_arrays(run: Run) -> list[tuple[object, int]]:
+    """The arrays of a run whose lives make up its bytes, with their sizes."""
+    arrays = [maps.weights for maps in run.maps.values()]
+    arrays += [maps.visible for maps in run.maps.values() if maps.visible is not None]
+    return [(array, array.nbytes) for array in arrays]
+
+
+def _worker_init() -> None:
+    """Each run worker: one torch thread (the setting is not always inherited by threads),
+    and on Linux a lower priority than the sessions' scripts (`RUN_NICE`)."""
+    import torch
+
+    configure_torch()
+    torch.set_num_threads(1)
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RUN_NICE)
+
+
+SCHEDULER: RunScheduler[Run] = RunScheduler(
+    RUNS, run_arrays, RUN_WORKERS, LIVE_RUN_BYTES, init=_worker_init
+)
