@@ -60,7 +60,9 @@ def induction_figures(model) -> dict:
         weights = run.maps["decoder_self"].weights
         induction.append(induction_scores(weights, run.source_tokens))
         previous.append(previous_token_scores(weights))
-    induction_mean, previous_mean = np.mean(induction, axis=0), np.mean(previous, axis=0)
+    # float64 before rounding, so the JSON holds 0.012, not 0.012000000104308128
+    induction_mean = np.mean(induction, axis=0, dtype=np.float64)
+    previous_mean = np.mean(previous, axis=0, dtype=np.float64)
     best = np.unravel_index(int(induction_mean.argmax()), induction_mean.shape)
     best_previous = np.unravel_index(int(previous_mean.argmax()), previous_mean.shape)
     return {
