@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench data train debian clean docs
+.PHONY: run test lint format bench data data-austen train debian clean docs
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ clean:
 # The English-Spanish corpus (data/corpus, not committed) and the shipped translators.
 data: $(VENV)/.dev debian
 	$(PY) -m attnviz.training data
+
+# Jane Austen's novels for gpt-austen (data/austen; needs Debian's r-cran-janeaustenr).
+data-austen: $(VENV)/.dev
+	$(PY) -m attnviz.training data austen
 
 train: $(VENV)/.dev
 	$(PY) -m attnviz.training train all

@@ -18,5 +18,8 @@ pages = [
         "pages/classroom.py", title="Classroom", icon=":material/school:", url_path="classroom"
     ),
     st.Page("pages/tasks.py", title="Tasks", icon=":material/quiz:", url_path="tasks"),
+    st.Page(
+        "pages/generate.py", title="Generate", icon=":material/edit_note:", url_path="generate"
+    ),
 ]
 st.navigation(pages).run()

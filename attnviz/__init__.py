@@ -9,6 +9,7 @@ The public API (DESIGN.md section 4)::
     run.show(layer=2, head=3)                  # a Plotly figure; run.show_model() the overview
     attnviz.load("org/name")                   # a Hugging Face name from the local cache
     attnviz.from_transformers(model, tokenizer)  # a transformers model already loaded
+    attnviz.generate("gpt-austen", "It is a truth", seed=1)  # prompt + continuation, a Run
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "Run",
     "download",
     "from_transformers",
+    "generate",
     "list_models",
     "load",
     "run",
@@ -40,6 +42,31 @@ def run(model: AttentionModel | str, text: str, **options: Any) -> Run:
     if isinstance(model, str):
         model = load(model)
     return model.run(text, **options)
+
+
+def generate(
+    model: AttentionModel | str,
+    prompt: str,
+    max_new_tokens: int = 40,
+    temperature: float = 1.0,
+    top_k: int = 0,
+    seed: int = 0,
+) -> Run:
+    """Continue `prompt` with a causal language model (gpt-austen or a decoder-only folder):
+    the Run of prompt and continuation, whose `output_text` is the continuation. The same seed
+    gives the same text; temperature 0 is greedy; top_k 0 draws among all tokens."""
+    from attnviz.models.sampling import check_settings
+
+    clean_text(prompt)
+    check_settings(max_new_tokens, temperature, top_k, seed)
+    if isinstance(model, str):
+        model = load(model)
+    if not callable(getattr(model, "generate_text", None)):
+        raise ValueError(
+            f"{model.info.name} is not a causal language model; generate takes gpt-austen or "
+            "a decoder-only model folder."
+        )
+    return model.generate_text(prompt, max_new_tokens, temperature, top_k, seed)
 
 
 def from_transformers(model: Any, tokenizer: Any, name: str | None = None) -> AttentionModel:

@@ -1,4 +1,5 @@
-"""The command line: `python -m attnviz models|run|export|app|serve ...` (DESIGN.md section 4).
+"""The command line: `python -m attnviz models|run|export|generate|app|serve ...` (DESIGN.md
+section 4).
 
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback.
 """
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
     add_download_option(run)
     add_export_parser(commands)
+    add_generate_parser(commands)
     from attnviz.serve import add_parsers as add_serve_parsers  # `app` and `serve`
 
     add_serve_parsers(commands)
@@ -75,6 +77,40 @@ def add_export_parser(commands: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--scale", type=float, default=2.0, help="PNG pixels per CSS pixel (default 2)"
     )
+
+
+def add_generate_parser(commands: argparse._SubParsersAction) -> None:
+    generate = commands.add_parser(
+        "generate", help="continue a prompt with a causal language model (gpt-austen)"
+    )
+    generate.add_argument("model", help="gpt-austen or a decoder-only model folder")
+    generate.add_argument("prompt", help="the text to continue")
+    generate.add_argument("--max-new-tokens", type=int, default=40, help="default 40")
+    generate.add_argument(
+        "--temperature", type=float, default=1.0, help="0 takes the most probable token (greedy)"
+    )
+    generate.add_argument("--top-k", type=int, default=0, help="draw among the k most probable")
+    generate.add_argument("--seed", type=int, default=0, help="the same seed, the same text")
+    generate.add_argument(
+        "--json", action="store_true", help="print the run of prompt and continuation as JSON"
+    )
+    add_download_option(generate)
+
+
+def command_generate(args: argparse.Namespace) -> None:
+    import attnviz
+
+    _quiet_libraries()
+    settings = (args.max_new_tokens, args.temperature, args.top_k, args.seed)
+    result = attnviz.generate(load_model(args.model, args.download), args.prompt, *settings)
+    if args.json:
+        data = {**result.to_json(), "prompt_tokens": result.extras["prompt_tokens"]}
+        data["sampling"] = result.extras["sampling"]
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(result.text)
 
 
 def command_models(as_json: bool) -> None:
@@ -169,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             command_models(args.json)
         elif args.command == "export":
             command_export(args)
+        elif args.command == "generate":
+            command_generate(args)
         else:
             command_run(args)
     except ValueError as error:

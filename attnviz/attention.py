@@ -159,6 +159,8 @@ class Run:
     notes: plain sentences a view should show, such as "The text was cut at 512 tokens."
     probabilities: classifiers and question answering: label or answer -> probability (they
         sum to 1); None for other models.
+    next_tokens: causal language models: for each position of `source_tokens`, the most
+        probable next tokens as (token, probability), most probable first; None for others.
 
     A memory network reads sentences, not words: its `source_tokens` are the story's
     sentences and then the question, its `memory` map's keys are the sentences and its one
@@ -174,6 +176,7 @@ class Run:
     notes: tuple[str, ...] = ()
     extras: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     probabilities: Mapping[str, float] | None = None
+    next_tokens: Sequence[Sequence[tuple[str, float]]] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "source_tokens", tuple(self.source_tokens))
@@ -182,6 +185,7 @@ class Run:
         object.__setattr__(self, "maps", MappingProxyType(dict(self.maps)))
         object.__setattr__(self, "extras", MappingProxyType(dict(self.extras)))
         self._check_probabilities()
+        self._check_next_tokens()
         for kind, maps in self.maps.items():
             if kind != maps.kind:
                 raise ValueError(f"Map stored under {kind!r} has kind {maps.kind!r}.")
@@ -203,6 +207,22 @@ class Run:
         if abs(values.sum() - 1.0) > ROW_SUM_TOLERANCE:
             raise ValueError(f"Probabilities must sum to 1, got {values.sum():.4f}.")
         object.__setattr__(self, "probabilities", MappingProxyType(chances))
+
+    def _check_next_tokens(self) -> None:
+        if self.next_tokens is None:
+            return
+        table = tuple(tuple((str(token), float(p)) for token, p in row) for row in self.next_tokens)
+        if len(table) != len(self.source_tokens):
+            raise ValueError(
+                f"next_tokens has {len(table)} rows for {len(self.source_tokens)} tokens."
+            )
+        for row in table:
+            chances = np.array([p for _, p in row], dtype=np.float64)
+            if not np.isfinite(chances).all() or (chances < 0).any() or chances.sum() > 1 + 1e-6:
+                raise ValueError("Next-token probabilities must be finite, non-negative, <= 1.")
+            if (np.diff(chances) > 0).any():
+                raise ValueError("Next tokens must be listed most probable first.")
+        object.__setattr__(self, "next_tokens", table)
 
     def _expected_tokens(self, kind: str) -> tuple[Sequence[str], Sequence[str]]:
         if kind == "pooling":
@@ -258,4 +278,7 @@ class Run:
             "target_tokens": list(self.target_tokens),
             "maps": {kind: self.maps[kind].to_json() for kind in self.kinds},
             "probabilities": None if self.probabilities is None else dict(self.probabilities),
+            "next_tokens": None
+            if self.next_tokens is None
+            else [[{"token": t, "p": p} for t, p in row] for row in self.next_tokens],
         }

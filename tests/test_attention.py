@@ -97,5 +97,20 @@ def test_run_json_has_the_documented_keys():
         "target_tokens",
         "maps",
         "probabilities",
+        "next_tokens",
     ]
+    assert data["next_tokens"] is None
     assert list(data["maps"]["encoder_self"]) == ["query_tokens", "key_tokens", "weights"]
+
+
+def test_next_tokens_need_one_row_per_token_most_probable_first():
+    maps = AttentionMaps("decoder_self", uniform(1, 1, 2, 2), "ab", "ab")
+    good = [[("x", 0.6), ("y", 0.3)], [("y", 0.5), ("x", 0.5)]]
+    run = Run("m", "ab", "ab", (), None, {"decoder_self": maps}, next_tokens=good)
+    assert run.to_json()["next_tokens"][0] == [{"token": "x", "p": 0.6}, {"token": "y", "p": 0.3}]
+    with pytest.raises(ValueError, match="2 tokens"):
+        Run("m", "ab", "ab", (), None, {}, next_tokens=good[:1])
+    with pytest.raises(ValueError, match="most probable first"):
+        Run("m", "ab", "ab", (), None, {}, next_tokens=[good[0], [("x", 0.1), ("y", 0.2)]])
+    with pytest.raises(ValueError, match="<= 1"):
+        Run("m", "ab", "ab", (), None, {}, next_tokens=[good[0], [("x", 0.9), ("y", 0.8)]])

@@ -38,8 +38,9 @@ def test_run_json_is_the_documented_object_and_equals_the_api(minilm):
         "target_tokens",
         "maps",
         "probabilities",
+        "next_tokens",
     }
-    assert data["probabilities"] is None
+    assert data["probabilities"] is None and data["next_tokens"] is None
     assert data["source_tokens"] == ["[CLS]", "the", "cat", "sat", "on", "the", "mat", ".", "[SEP]"]
     assert data["target_tokens"] == [] and data["output_text"] is None
     maps = data["maps"]["encoder_self"]

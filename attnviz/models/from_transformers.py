@@ -67,10 +67,18 @@ def _wrap(model: Any, tokenizer: Any, name: str) -> HFModel:
     driven = model if architecture == "encoder-decoder" else model.base_model
     driven.eval()
     config = driving_config(model.config, architecture, model)
-    wrapped = HFModel(name, driven, tokenizer, config)
+    # A causal LM (GPT2LMHeadModel) keeps its output layer for next-token predictions.
+    lm = model if architecture == "decoder" and model is not driven and _has_head(model) else None
+    wrapped = HFModel(name, driven, tokenizer, config, lm=lm)
     description = f"{model.config.model_type} {architecture} model ({type(model).__name__})"
     wrapped.info = dataclasses.replace(wrapped.info, description=description)
     return wrapped
+
+
+def _has_head(model: Any) -> bool:
+    from attnviz.models.hf_causal import has_output_layer
+
+    return has_output_layer(model)
 
 
 def use_eager_attention(model: Any, name: str) -> None:

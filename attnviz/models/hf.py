@@ -137,9 +137,14 @@ def architecture_of(config: Any) -> str:
 class HFModel:
     """A Hugging Face model and its tokenizer, loaded once and shared read-only."""
 
-    def __init__(self, name: str, model: Any, tokenizer: Any, config: FolderModelConfig):
+    def __init__(
+        self, name: str, model: Any, tokenizer: Any, config: FolderModelConfig, lm: Any = None
+    ):
+        """model: the base model whose attention is read; lm: for decoders, the causal LM
+        around it (its output layer gives the next-token predictions), or None."""
         self.name = name
         self.model = model
+        self.lm = lm
         self.tokenizer = tokenizer
         self.config = config
         hf_config = model.config
@@ -217,7 +222,32 @@ class HFModel:
         with torch.inference_mode():
             return self.model(**inputs, output_attentions=True, use_cache=False)
 
+    def run_ids(self, text: str, ids: list[int], notes: tuple[str, ...] = ()) -> Run:
+        """The Run of token ids `ids` (encoders and decoders)."""
+        return self._run_single(text, ids, notes)
+
+    def generate_text(
+        self, prompt: str, max_new_tokens: int, temperature: float, top_k: int, seed: int
+    ) -> Run:
+        """A decoder's continuation of `prompt` (see `attnviz.generate`)."""
+        from attnviz.models import hf_causal, sampling
+
+        settings = sampling.check_settings(max_new_tokens, temperature, top_k, seed)
+        if self.lm is None:
+            raise ValueError(
+                f"{self.name} is not a causal language model (it has no language-model head); "
+                "generate takes gpt-austen or a decoder-only model folder."
+            )
+        return hf_causal.generate(self, prompt, settings)
+
+    def append(self, text: str, token_id: int) -> str:
+        """`text` with the token `token_id` appended, as text (for a view's Next button)."""
+        ids, _ = self.tokenize(text)
+        return self.tokenizer.decode([*ids, int(token_id)], skip_special_tokens=True)
+
     def _run_single(self, text: str, ids: list[int], notes: tuple[str, ...]) -> Run:
+        if self.lm is not None:
+            return self._run_causal(text, ids, notes)
         output = self.forward(ids)
         tokens = self.tokens(ids)
         kind = "decoder_self" if self.config.architecture == "decoder" else "encoder_self"
@@ -227,6 +257,26 @@ class HFModel:
         embedding = output.last_hidden_state[0].mean(dim=0).float().numpy()
         extras = {"sentence_embedding": embedding}
         return Run(self.name, text, tokens, (), None, maps, notes, extras)
+
+    def _run_causal(self, text: str, ids: list[int], notes: tuple[str, ...]) -> Run:
+        from attnviz.models import hf_causal
+
+        output = hf_causal.forward(self.lm, ids)
+        tokens = self.tokens(ids)
+        visible = np.tril(np.ones((len(ids), len(ids)), bool))
+        maps = {
+            "decoder_self": AttentionMaps(
+                "decoder_self", stack(output.attentions), tokens, tokens, visible
+            )
+        }
+        next_tokens, last_logits = hf_causal.predictions(self.lm, self.tokenizer, output.logits[0])
+        embedding = output.hidden_states[-1][0].mean(dim=0).float().numpy()
+        extras = {
+            "sentence_embedding": embedding,
+            "input_ids": list(ids),
+            "last_logits": last_logits,
+        }
+        return Run(self.name, text, tokens, (), None, maps, notes, extras, next_tokens=next_tokens)
 
     def _run_seq2seq(self, text: str, ids: list[int], beam: int, notes: tuple[str, ...]) -> Run:
         decoder_ids = self.generate(ids, beam)
@@ -384,6 +434,10 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
     hf_config = AutoConfig.from_pretrained(folder, **common)
     architecture = architecture_of(hf_config)
     model_class = AutoModelForSeq2SeqLM if architecture == "encoder-decoder" else AutoModel
+    if architecture == "decoder":
+        from attnviz.models.hf_causal import causal_class
+
+        model_class = causal_class(hf_config) or AutoModel
     check_parameters(model_class, hf_config, folder, name)
     model, loading = model_class.from_pretrained(
         folder,
@@ -402,7 +456,11 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
         )
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(folder, **common)
-    return HFModel(name, model, tokenizer, driving_config(hf_config, architecture, model))
+    config = driving_config(hf_config, architecture, model)
+    if model_class is not AutoModel and architecture == "decoder":
+        # Attention is read from the base model inside; the whole model gives predictions.
+        return HFModel(name, model.base_model, tokenizer, config, lm=model)
+    return HFModel(name, model, tokenizer, config)
 
 
 def driving_config(hf_config: Any, architecture: str, model: Any = None) -> FolderModelConfig:

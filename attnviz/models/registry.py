@@ -81,6 +81,12 @@ REGISTRY: dict[str, ModelEntry] = {
             ("memory",),
             "attnviz.models.memnet:load_qa_memnet",
         ),
+        ModelEntry(
+            "gpt-austen",
+            "Decoder-only language model (GPT), 4 layers x 4 heads; trained on Jane Austen",
+            ("decoder_self",),
+            "attnviz.models.gpt:load_gpt_austen",
+        ),
     )
 }
 

@@ -29,6 +29,7 @@ DATES = "bahdanau-dates"
 EN_ES = ("bahdanau-en-es", "transformer-en-es", "luong-dot-en-es", "luong-general-en-es")
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TASKS = ("sentiment-bigru", "sentiment-minilm", "qa-memnet")
+GPT = "gpt-austen"
 
 
 def logger(name: str) -> Callable[[str], None]:
@@ -130,7 +131,13 @@ def evaluate_task(name: str) -> dict:
     return evaluate_sentiment(name, DATA_DIR / "sentiment")
 
 
-def train(name: str, minutes: float | None, resume: bool) -> None:
+def train(name: str, minutes: float | None, resume: bool, gpt_options: dict) -> None:
+    if name == GPT:
+        from attnviz.training.gpt_commands import train_gpt_command
+
+        figures = train_gpt_command(DATA_DIR, logger(name), minutes, resume, **gpt_options)
+        print(json.dumps(figures))
+        return
     if name in TASKS:
         print(json.dumps(train_task(name, minutes, resume)))
         return
@@ -144,7 +151,11 @@ def train(name: str, minutes: float | None, resume: bool) -> None:
 
 
 def evaluate(name: str) -> dict:
-    if name in TASKS:
+    if name == GPT:
+        from attnviz.training.gpt_commands import evaluate_gpt
+
+        result = evaluate_gpt(DATA_DIR)
+    elif name in TASKS:
         result = evaluate_task(name)
     elif name == DATES:
         result = evaluate_dates()
@@ -197,6 +208,17 @@ def build_sentiment_data(seed: int) -> None:
     print(json.dumps(build(DATA_DIR / "sentiment", seed=seed), indent=2))
 
 
+def build_austen_data() -> int:
+    from attnviz.training.austen import build_austen
+
+    try:
+        print(json.dumps(build_austen(DATA_DIR / "austen"), indent=2))
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_data(seed: int) -> None:
     from attnviz.training.corpus import build_corpus
 
@@ -210,28 +232,44 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     data = commands.add_parser("data", help="build the corpus in data/corpus/")
     data.add_argument(
-        "what", nargs="?", choices=("corpus", "sentiment"), default="corpus", help="which data"
+        "what",
+        nargs="?",
+        choices=("corpus", "sentiment", "austen"),
+        default="corpus",
+        help="which data",
     )
     data.add_argument("--seed", type=int, default=0)
     for command in ("train", "evaluate"):
         sub = commands.add_parser(command)
-        sub.add_argument("name", choices=(DATES, *EN_ES, *TASKS, "all"))
+        sub.add_argument("name", choices=(DATES, *EN_ES, *TASKS, GPT, "all"))
         if command == "train":
             sub.add_argument("--minutes", type=float, default=None, help="time budget per model")
             sub.add_argument(
                 "--resume", action="store_true", help="continue from the shipped weights"
             )
+            sub.add_argument(
+                "--synthetic-share",
+                type=float,
+                help="gpt-austen: share of repeated random words in each batch",
+            )
+            sub.add_argument("--learning-rate", type=float, help="gpt-austen: peak rate")
         sub.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     args = parser.parse_args(argv)
     torch.set_num_threads(getattr(args, "threads", 1))
     if args.command == "data":
+        if args.what == "austen":
+            return build_austen_data()
         (build_sentiment_data if args.what == "sentiment" else build_data)(args.seed)
         return 0
     names = (DATES, *EN_ES) if args.name == "all" else (args.name,)
     results = []
     for name in names:
         if args.command == "train":
-            train(name, args.minutes, args.resume)
+            gpt_options = {
+                "synthetic_share": args.synthetic_share,
+                "learning_rate": args.learning_rate,
+            }
+            train(name, args.minutes, args.resume, gpt_options)
         else:
             results.append(evaluate(name))
     print_table(results)

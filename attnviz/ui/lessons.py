@@ -163,6 +163,12 @@ def _basics() -> dict[str, tuple[str, Callable[[], None]]]:
     }
 
 
+def _induction() -> dict[str, tuple[str, Callable[[], None]]]:
+    from attnviz.ui.induction_lesson import induction_heads
+
+    return {"induction-heads": ("Induction heads: how a model copies (2022)", induction_heads)}
+
+
 # URL name (/classroom?lesson=NAME) -> (title, lesson), in the order a course takes them.
 LESSONS: dict[str, tuple[str, Callable[[], None]]] = {
     **_basics(),
@@ -172,6 +178,7 @@ LESSONS: dict[str, tuple[str, Callable[[], None]]] = {
     "scaled-dot-product": ("Scaled dot-product attention (2017)", scaled_dot_product_attention),
     "heads": ("Heads: why several, and why they differ", attention_heads),
     "masking": ("Masking: what a query may not see", masking),
+    **_induction(),
 }
 DEFAULT_LESSON = "bahdanau"
 

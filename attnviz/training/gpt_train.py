@@ -1,0 +1,282 @@
+"""Train `gpt-austen`: a small GPT on Jane Austen's novels, with a share of repeated random words.
+
+Windows of `context + 1` tokens are drawn at random from the training paragraphs (each ends in
+`[EOS]`, the paragraph mark). A share of the batch (`synthetic_share`) is instead a sequence of
+random words from the vocabulary, written twice: the second copy can only be predicted by
+looking back at what followed the same word the first time, which is what induction heads do
+(Olsson et al. 2022), so they form within minutes rather than after billions of tokens.
+
+Time-budgeted (`--minutes`), resumable (`--resume` continues from the last checkpoint in
+data/checkpoints/gpt-austen/), with a progress bar and a log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from attnviz.models.gpt import FAMILY, GPT, GPTConfig, GPTModel
+from attnviz.models.seq2seq import save_weights
+from attnviz.models.tokens import EOS_ID, WORD_START, SubwordTokenizer
+from attnviz.training.austen import read_paragraphs
+
+NAME = "gpt-austen"
+
+
+@dataclasses.dataclass(frozen=True)
+class GPTTrainConfig:
+    """How gpt-austen is trained."""
+
+    minutes: float = 50.0  # wall-clock budget of this run
+    batch_size: int = 16  # windows per step
+    learning_rate: float = 2e-3  # peak AdamW rate
+    min_learning_rate: float = 1e-4  # reached at the end of the budget (cosine decay by time)
+    warmup_steps: int = 100  # linear warm-up from 0
+    weight_decay: float = 0.1  # on matrices only
+    clip: float = 1.0  # gradient norm clip
+    synthetic_share: float = 0.15  # share of windows that are random words written twice
+    min_repeat_words: int = 20  # words in one copy of a synthetic sequence, at least
+    max_repeat_words: int = 100  # and at most
+    checkpoint_minutes: float = 5.0  # how often the state is saved for --resume
+    validate_every: int = 200  # steps between held-out loss checks (on a sample)
+    seed: int = 0
+
+
+DEFAULT_TRAINING = GPTTrainConfig()
+DEFAULT_MODEL = GPTConfig()
+
+
+def token_stream(paragraphs: list[str], tokenizer: SubwordTokenizer) -> torch.Tensor:
+    """Every paragraph's ids followed by `[EOS]`, end to end, as one long tensor `[token]`."""
+    ids: list[int] = []
+    for paragraph in paragraphs:
+        ids.extend(tokenizer.encode(paragraph)[0])
+        ids.append(EOS_ID)
+    return torch.tensor(ids, dtype=torch.long)
+
+
+def word_pool(tokenizer: SubwordTokenizer, min_letters: int = 3) -> list[int]:
+    """Ids of pieces that are whole lower-case words with a word-start mark ("▁garden")."""
+    vocab = tokenizer._tokenizer.get_vocab()
+    return sorted(
+        index
+        for piece, index in vocab.items()
+        if piece.startswith(WORD_START)
+        and piece[1:].isalpha()
+        and piece[1:].islower()
+        and len(piece) - 1 >= min_letters
+    )
+
+
+def repeated_words(pool: list[int], length: int, rng: random.Random, low: int, high: int) -> list:
+    """A random sequence of words from `pool` written twice, cut or padded (with another
+    repeat) to `length` ids."""
+    words = rng.sample(pool, min(rng.randint(low, high), len(pool)))
+    sequence = words + words
+    while len(sequence) < length:
+        sequence += words
+    return sequence[:length]
+
+
+def batch(
+    stream: torch.Tensor,
+    pool: list[int],
+    config: GPTTrainConfig,
+    context: int,
+    rng: random.Random,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Inputs and targets `[batch, context]`: random windows of `stream` and, for a share of
+    rows, repeated random words (none when the vocabulary has no whole-word pieces)."""
+    rows = []
+    for _ in range(config.batch_size):
+        if pool and rng.random() < config.synthetic_share:
+            ids = repeated_words(
+                pool, context + 1, rng, config.min_repeat_words, config.max_repeat_words
+            )
+            rows.append(torch.tensor(ids))
+        else:
+            start = rng.randrange(len(stream) - context - 1)
+            rows.append(stream[start : start + context + 1])
+    window = torch.stack(rows)  # [batch, context + 1]
+    return window[:, :-1], window[:, 1:]
+
+
+def held_out_loss(network: GPT, stream: torch.Tensor, max_windows: int | None = None) -> float:
+    """Mean cross-entropy per token (nats) over consecutive windows of the held-out stream;
+    each window predicts all its tokens from inside itself."""
+    context = network.config.context
+    starts = list(range(0, len(stream) - 1, context))
+    if max_windows is not None:
+        starts = starts[:max_windows]
+    total, count = 0.0, 0
+    was_training = network.training
+    network.eval()
+    with torch.inference_mode():
+        for start in starts:
+            window = stream[start : start + context + 1]  # the last one may be shorter
+            logits = network(window[None, :-1])["logits"][0]  # [position, vocab]
+            total += float(torch.nn.functional.cross_entropy(logits, window[1:], reduction="sum"))
+            count += len(window) - 1
+    network.train(was_training)
+    return total / max(count, 1)
+
+
+def learning_rate(config: GPTTrainConfig, step: int, fraction: float) -> float:
+    """Linear warm-up over steps, then cosine decay over the share of the time budget used."""
+    if step < config.warmup_steps:
+        return config.learning_rate * (step + 1) / config.warmup_steps
+    cosine = 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0)))
+    return config.min_learning_rate + (config.learning_rate - config.min_learning_rate) * cosine
+
+
+def make_optimizer(network: GPT, config: GPTTrainConfig) -> torch.optim.AdamW:
+    decay = [p for p in network.parameters() if p.dim() >= 2]
+    no_decay = [p for p in network.parameters() if p.dim() < 2]
+    groups = [
+        {"params": decay, "weight_decay": config.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=config.learning_rate, betas=(0.9, 0.95))
+
+
+def prepare(data_dir: Path, checkpoint_dir: Path, model_config: GPTConfig, resume: bool):
+    """The tokenizer (trained once, reused on resume) and the two token streams."""
+    train = read_paragraphs(data_dir / "train.txt")
+    held_out = read_paragraphs(data_dir / "heldout.txt")
+    tokenizer_path = checkpoint_dir / "tokenizer.json"
+    if resume and tokenizer_path.exists():
+        tokenizer = SubwordTokenizer.load(tokenizer_path)
+    else:
+        tokenizer = SubwordTokenizer.train_bpe(train, model_config.vocab)
+        checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        tokenizer.save(tokenizer_path)
+    return tokenizer, token_stream(train, tokenizer), token_stream(held_out, tokenizer)
+
+
+def save_checkpoint(path: Path, network: GPT, optimizer: torch.optim.Optimizer, state: dict):
+    torch.save(
+        {"model": network.state_dict(), "optimizer": optimizer.state_dict(), "state": state},
+        path.with_suffix(".tmp"),
+    )
+    path.with_suffix(".tmp").replace(path)
+
+
+def train_gpt(
+    data_dir: Path,
+    checkpoint_dir: Path,
+    weights_dir: Path,
+    log: Callable[[str], None],
+    config: GPTTrainConfig = DEFAULT_TRAINING,
+    model_config: GPTConfig = DEFAULT_MODEL,
+    resume: bool = False,
+    show_progress: bool = True,
+) -> dict:
+    """Train for `config.minutes`, ship the weights to `weights_dir` and return the figures."""
+    torch.manual_seed(config.seed)
+    tokenizer, stream, held_out = prepare(data_dir, checkpoint_dir, model_config, resume)
+    model_config = dataclasses.replace(model_config, vocab=tokenizer.vocab_size)
+    network = GPT(model_config)
+    optimizer = make_optimizer(network, config)
+    state = {"step": 0, "seconds": 0.0, "runs": 0}
+    checkpoint = checkpoint_dir / "state.pt"
+    if resume and checkpoint.exists():
+        saved = torch.load(checkpoint, weights_only=True)
+        network.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        state = saved["state"]
+    state["runs"] += 1
+    log(
+        f"start run {state['runs']} at step {state['step']}: {len(stream):,} training tokens, "
+        f"{len(held_out):,} held-out, vocab {tokenizer.vocab_size}, "
+        f"{sum(p.numel() for p in network.parameters()):,} parameters, {config}"
+    )
+    rng = random.Random(config.seed * 1000 + state["runs"])
+    pool = word_pool(tokenizer)
+    figures = _loop(
+        network,
+        optimizer,
+        (stream, held_out, pool, rng),
+        config,
+        state,
+        checkpoint,
+        log,
+        show_progress,
+    )
+    save_checkpoint(checkpoint, network, optimizer, state)
+    ship(network, tokenizer, weights_dir)
+    figures["held_out_perplexity"] = math.exp(held_out_loss(network, held_out))
+    log(f"shipped {weights_dir}: {json.dumps(figures)}")
+    return figures
+
+
+def _loop(network, optimizer, data, config, state, checkpoint, log, show_progress) -> dict:
+    """Steps until the time budget is spent; `data` is (stream, held_out, pool, rng)."""
+    from tqdm import tqdm
+
+    stream, held_out, pool, rng = data
+    network.train()
+    started = time.monotonic()
+    last_save = started
+    budget = config.minutes * 60
+    bar = tqdm(desc=NAME, unit="step", mininterval=5.0, disable=not show_progress)
+    figures: dict = {}
+    smoothed = None
+    while time.monotonic() - started < budget:
+        fraction = (time.monotonic() - started) / budget
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(config, state["step"], fraction)
+        inputs, targets = batch(stream, pool, config, network.config.context, rng)
+        logits = network(inputs)["logits"]
+        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten())
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(network.parameters(), config.clip)
+        optimizer.step()
+        state["step"] += 1
+        value = loss.item()
+        smoothed = value if smoothed is None else 0.98 * smoothed + 0.02 * value
+        bar.update(1)
+        bar.set_postfix(loss=f"{smoothed:.3f}", refresh=False)
+        if state["step"] % config.validate_every == 0:
+            validation = held_out_loss(network, held_out, max_windows=24)
+            figures = {
+                "step": state["step"],
+                "loss": round(smoothed, 4),
+                "held_out_loss": round(validation, 4),
+                "held_out_perplexity": round(math.exp(validation), 2),
+                "minutes": round((state["seconds"] + time.monotonic() - started) / 60, 1),
+            }
+            log(json.dumps(figures))
+        if time.monotonic() - last_save > config.checkpoint_minutes * 60:
+            save_checkpoint(
+                checkpoint,
+                network,
+                optimizer,
+                {**state, "seconds": state["seconds"] + time.monotonic() - started},
+            )
+            last_save = time.monotonic()
+    bar.close()
+    state["seconds"] += time.monotonic() - started
+    return {
+        "steps": state["step"],
+        "minutes": round(state["seconds"] / 60, 1),
+        "loss": round(smoothed or 0.0, 4),
+        "runs": state["runs"],
+    }
+
+
+def ship(network: GPT, tokenizer: SubwordTokenizer, folder: Path) -> None:
+    """config.json, model.safetensors (float16) and tokenizer.json into `folder`."""
+    save_weights(network, network.config, folder, FAMILY)
+    tokenizer.save(folder / "tokenizer.json")
+
+
+def wrap(network: GPT, tokenizer: SubwordTokenizer, name: str = NAME) -> GPTModel:
+    return GPTModel(name, network.eval(), tokenizer)

@@ -1,0 +1,70 @@
+"""gpt-austen's trainer on a few paragraphs: it learns, ships, resumes, mixes repeated words."""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+from attnviz.models.gpt import GPTConfig, load_folder
+from attnviz.models.tokens import EOS_ID
+from attnviz.training.gpt_train import (
+    GPTTrainConfig,
+    batch,
+    repeated_words,
+    token_stream,
+    train_gpt,
+    word_pool,
+)
+
+PARAGRAPHS = [
+    "It is a truth universally acknowledged, that a single man in possession of a good "
+    "fortune, must be in want of a wife.",
+    "The family of Dashwood had long been settled in Sussex. Their estate was large.",
+    "Emma Woodhouse, handsome, clever, and rich, with a comfortable home and happy disposition.",
+    "Sir Walter Elliot, of Kellynch Hall, in Somersetshire, was a man who never took up any book.",
+] * 30
+SMALL = GPTConfig(vocab=400, d_model=16, n_heads=2, n_layers=2, d_ff=32, context=16)
+
+
+def write_data(folder):
+    folder.mkdir()
+    (folder / "train.txt").write_text("\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    (folder / "heldout.txt").write_text("\n".join(PARAGRAPHS[:4]) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_training_lowers_the_loss_ships_a_model_and_resumes(tmp_path):
+    torch.manual_seed(0)
+    data, checkpoints, weights = write_data(tmp_path / "data"), tmp_path / "ck", tmp_path / "w"
+    config = GPTTrainConfig(minutes=0.08, batch_size=4, warmup_steps=5, validate_every=10**6)
+    logged = []
+    first = train_gpt(data, checkpoints, weights, logged.append, config, SMALL,
+                      show_progress=False)  # fmt: skip
+    assert first["steps"] > 5 and first["held_out_perplexity"] < 400
+    model = load_folder(weights, "tiny")
+    assert model.run("The family of Dashwood").next_tokens is not None
+    again = train_gpt(data, checkpoints, weights, logged.append,
+                      GPTTrainConfig(minutes=0.02, batch_size=4), SMALL, resume=True,
+                      show_progress=False)  # fmt: skip
+    assert again["steps"] > first["steps"] and again["runs"] == 2
+    assert any("start run 2" in line for line in logged)
+
+
+def test_batches_mix_novel_windows_and_repeated_random_words(tmp_path):
+    from attnviz.models.tokens import SubwordTokenizer
+
+    tokenizer = SubwordTokenizer.train_bpe(PARAGRAPHS, 400)
+    stream = token_stream(PARAGRAPHS, tokenizer)
+    assert (stream == EOS_ID).sum() == len(PARAGRAPHS)
+    pool = word_pool(tokenizer)
+    assert pool and all(tokenizer.id_to_token(i).isalpha() for i in pool)
+    words = repeated_words(pool, 30, random.Random(0), 5, 8)
+    half = words.index(words[0], 1)
+    assert words[half : 2 * half] == words[:half] and len(words) == 30
+    config = GPTTrainConfig(batch_size=64, synthetic_share=0.25)
+    inputs, targets = batch(stream, pool, config, 16, random.Random(1))
+    assert inputs.shape == targets.shape == (64, 16)
+    assert torch.equal(inputs[:, 1:], targets[:, :-1])
+    synthetic = sum(set(row.tolist()) <= set(pool) for row in inputs)
+    assert 5 <= synthetic <= 30
