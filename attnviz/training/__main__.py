@@ -26,7 +26,13 @@ import torch
 from attnviz.training.train import Progress
 
 DATES = "bahdanau-dates"
-EN_ES = ("bahdanau-en-es", "transformer-en-es", "luong-dot-en-es", "luong-general-en-es")
+EN_ES = (
+    "bahdanau-en-es",
+    "transformer-en-es",
+    "luong-dot-en-es",
+    "luong-general-en-es",
+    "rnnenc-en-es",
+)
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TASKS = ("sentiment-bigru", "sentiment-minilm", "qa-memnet")
 
@@ -130,7 +136,7 @@ def evaluate_task(name: str) -> dict:
     return evaluate_sentiment(name, DATA_DIR / "sentiment")
 
 
-def train(name: str, minutes: float | None, resume: bool) -> None:
+def train(name: str, minutes: float | None, resume: bool, corpus: Path | None = None) -> None:
     if name in TASKS:
         print(json.dumps(train_task(name, minutes, resume)))
         return
@@ -140,7 +146,8 @@ def train(name: str, minutes: float | None, resume: bool) -> None:
     from attnviz.training.train_mt import train_mt
 
     log = logger(name)
-    print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume)))
+    where = {} if corpus is None else {"corpus_dir": corpus}
+    print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume, **where)))
 
 
 def evaluate(name: str) -> dict:
@@ -221,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--resume", action="store_true", help="continue from the shipped weights"
             )
+            sub.add_argument(
+                "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
+            )
         sub.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     args = parser.parse_args(argv)
     torch.set_num_threads(getattr(args, "threads", 1))
@@ -231,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in names:
         if args.command == "train":
-            train(name, args.minutes, args.resume)
+            train(name, args.minutes, args.resume, args.corpus)
         else:
             results.append(evaluate(name))
     print_table(results)
