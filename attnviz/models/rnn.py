@@ -191,13 +191,19 @@ class Encoder(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """source `[batch, source]` ids; returns annotations `[batch, source, 2*encoder_hidden]` and
         the decoder's first state `[batch, decoder_hidden]` = tanh(W_s <-h_1) (Bahdanau A.2.2)."""
-        embedded = self.dropout(self.embed(source))  # [batch, source, embedding]
+        return self.from_embeddings(self.dropout(self.embed(source)), lengths)
+
+    def from_embeddings(
+        self, embedded: torch.Tensor, lengths: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """`forward` from the source embeddings `[batch, source, embedding]` (for gradients
+        with respect to them)."""
         packed = pack_padded_sequence(
             embedded, lengths.cpu(), batch_first=True, enforce_sorted=False
         )
         outputs, last = self.gru(packed)  # last: [direction, batch, encoder_hidden]
         annotations, _ = pad_packed_sequence(
-            outputs, batch_first=True, total_length=source.shape[1]
+            outputs, batch_first=True, total_length=embedded.shape[1]
         )
         return annotations, torch.tanh(self.init_state(last[1]))
 

@@ -10,6 +10,8 @@ evaluate: score the shipped weights on the test split and, for the translators, 
     held-out sets (everyday sentences with our references, names and numbers, long sentences);
     the figures go to attnviz/weights/NAME/evaluation.json, and a table of every model asked
     for (with Apertium's own figures when it is installed) to the standard output.
+by-length: chrF of rnnenc-en-es, bahdanau-en-es and transformer-en-es by source length on
+    held-out sentences, written to attnviz/weights/quality_by_length.json (see by_length.py).
 """
 
 from __future__ import annotations
@@ -220,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "what", nargs="?", choices=("corpus", "sentiment"), default="corpus", help="which data"
     )
     data.add_argument("--seed", type=int, default=0)
+    commands.add_parser("by-length", help="chrF by sentence length -> quality_by_length.json")
     for command in ("train", "evaluate"):
         sub = commands.add_parser(command)
         sub.add_argument("name", choices=(DATES, *EN_ES, *TASKS, "all"))
@@ -236,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(getattr(args, "threads", 1))
     if args.command == "data":
         (build_sentiment_data if args.what == "sentiment" else build_data)(args.seed)
+        return 0
+    if args.command == "by-length":
+        from attnviz.training.by_length import by_length
+
+        print(json.dumps(by_length(), indent=2))
         return 0
     names = (DATES, *EN_ES) if args.name == "all" else (args.name,)
     results = []
