@@ -152,7 +152,7 @@ def train(name: str, minutes: float | None, resume: bool, corpus: Path | None = 
     print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume, **where)))
 
 
-def evaluate(name: str) -> dict:
+def evaluate(name: str, corpus: Path | None = None) -> dict:
     if name in TASKS:
         result = evaluate_task(name)
     elif name == DATES:
@@ -161,7 +161,8 @@ def evaluate(name: str) -> dict:
         from attnviz.training.heldout_eval import translator_figures
         from attnviz.training.train_mt import evaluate_mt
 
-        result = {**evaluate_mt(name), **translator_figures(name)}
+        where = {} if corpus is None else {"corpus_dir": corpus}
+        result = {**evaluate_mt(name, **where), **translator_figures(name)}
     from attnviz.models.seq2seq import WEIGHTS_DIR
 
     (WEIGHTS_DIR / name / "evaluation.json").write_text(
@@ -231,9 +232,9 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--resume", action="store_true", help="continue from the shipped weights"
             )
-            sub.add_argument(
-                "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
-            )
+        sub.add_argument(
+            "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
+        )
         sub.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     args = parser.parse_args(argv)
     torch.set_num_threads(getattr(args, "threads", 1))
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             train(name, args.minutes, args.resume, args.corpus)
         else:
-            results.append(evaluate(name))
+            results.append(evaluate(name, args.corpus))
     print_table(results)
     return 0
 

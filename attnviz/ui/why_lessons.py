@@ -47,8 +47,8 @@ def why_attention() -> None:
         r"c_i = \sum_{j=1}^{T_x} \alpha_{ij} h_j"
     )
     st.markdown(
-        "Their Figure 2 plots BLEU on the English-French test sentences against sentence "
-        "length: RNNenc's score falls steeply once sentences pass about 20 words, "
+        "Their Figure 2 plots BLEU on the English-to-French test set (WMT'14) against "
+        "sentence length: RNNenc's score falls steeply as the sentences get longer, "
         "RNNsearch's much less, and RNNsearch-50 (trained on sentences of up to 50 words) "
         "shows no fall even at 50 words and more. Cho et al. (2014, *On the Properties of "
         "Neural Machine Translation: Encoder-Decoder Approaches*) had measured the same fall "
@@ -135,8 +135,16 @@ def by_length_summary(result: dict[str, Any]) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_gradients(model: str, text: str, step: int) -> SourceGradients:
-    return source_gradients(get_model(model), text, step)
+def cached_gradients(model: str, text: str, step: int) -> tuple[SourceGradients, str | None]:
+    """The gradients, and the source token the model's attention weighs most at this step
+    (None without attention)."""
+    loaded = get_model(model)
+    gradients = source_gradients(loaded, text, step)
+    run = loaded.run(text)
+    if "cross" not in run.maps:
+        return gradients, None
+    weights = run.maps["cross"].weights[0, 0, step]  # [source]
+    return gradients, run.source_tokens[int(np.argmax(weights))]
 
 
 def vanishing_gradients() -> None:
@@ -178,10 +186,11 @@ def vanishing_gradients() -> None:
         st.warning("The text is empty; type an English sentence.")
         return
     try:
-        gradients = [cached_gradients(name, text, step) for name in GRADIENT_MODELS]
+        computed = [cached_gradients(name, text, step) for name in GRADIENT_MODELS]
     except ValueError as error:
         show_error(str(error))
         return
+    gradients = [g for g, _ in computed]
     values = np.stack([share_by_position(g.norms) if share else g.norms for g in gradients])
     show_chart(
         gradient_figure(gradients, share),
@@ -191,25 +200,33 @@ def vanishing_gradients() -> None:
             (values.astype(np.float32), GRADIENT_MODELS, gradients[0].source_tokens),
         ),
     )
-    st.markdown(gradient_summary(gradients))
+    st.markdown(gradient_summary(computed))
 
 
-def gradient_summary(gradients: list[SourceGradients]) -> str:
-    """The middle third's share of each model's gradient, and each model's output token."""
+def gradient_summary(computed: list[tuple[SourceGradients, str | None]]) -> str:
+    """Each model's output token, the middle third's share of its gradient, its top word and,
+    with attention, the word the step attends to most."""
     parts = []
-    for g in gradients:
+    for g, attended in computed:
         shares = share_by_position(g.norms)
         third = max(1, len(shares) // 3)
         middle = float(shares[third : len(shares) - third].sum())
-        smallest = float(g.norms.min() / max(g.norms.max(), 1e-30))
+        top = int(np.argmax(shares))
         word = escape_markdown(g.target_tokens[g.step])
         parts.append(
-            f"**{escape_markdown(g.model)}** (output token “{word}”): "
-            f"the middle third of the sentence gets {middle:.0%} of the gradient, and the "
-            f"weakest word {smallest:.1e} of the strongest's"
+            f"**{escape_markdown(g.model)}** (output token “{word}”): the middle third of the "
+            f"sentence gets {middle:.0%} of the gradient, the most ({shares[top]:.0%}) goes "
+            f"to “{escape_markdown(g.source_tokens[top])}”"
+            + (
+                ""
+                if attended is None
+                else f", and its attention looks most at “{escape_markdown(attended)}”"
+            )
         )
     return (
         "; ".join(parts)
-        + ". Our encoder reads in both directions, so without attention the two ends of the "
-        "sentence are near a final state and the middle is farthest from both."
+        + ". Our encoder reads the sentence in both directions, and the decoder starts from "
+        "the backward direction's final state, which read the first words last: without "
+        "attention the first words are a few steps from the decoder and every other word "
+        "is many steps away."
     )
