@@ -125,7 +125,8 @@ def command_models(as_json: bool) -> None:
         return
     width = max(len(e.name) for e in entries)
     for entry in entries:
-        print(f"{entry.name:<{width}}  {entry.description} [{', '.join(entry.kinds)}]")
+        kinds = ", ".join(entry.kinds) or "no attention"
+        print(f"{entry.name:<{width}}  {entry.description} [{kinds}]")
 
 
 def load_model(name: str, download: bool) -> object:
@@ -158,6 +159,10 @@ def command_run(args: argparse.Namespace) -> None:
     for kind in result.kinds:
         shape = "x".join(str(n) for n in result.maps[kind].weights.shape)
         print(f"{kind}: [layer, head, query, key] = {shape}")
+    if not result.kinds:
+        from attnviz.models.base import no_attention_sentence
+
+        print(f"attention: none ({no_attention_sentence(result.model)})")
 
 
 def command_export(args: argparse.Namespace) -> None:
@@ -168,6 +173,10 @@ def command_export(args: argparse.Namespace) -> None:
     export.export_format(args.output)
     _quiet_libraries()
     result = attnviz.run(load_model(args.model, args.download), args.text)
+    if not result.kinds:
+        from attnviz.models.base import no_attention_sentence
+
+        raise ValueError(no_attention_sentence(result.model))
     kind = args.kind or result.kinds[0]
     size = (args.width, args.height, args.scale)
     written = export.export_file(args.output, result, kind, args.layer, args.head, size=size)

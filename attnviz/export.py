@@ -223,6 +223,10 @@ def close_image_engine() -> None:
 
 def run_maps(run: Run, kind: str) -> AttentionMaps:
     """`run.maps[kind]`, or ValueError naming the kinds the run has."""
+    if not run.kinds:
+        from attnviz.models.base import no_attention_sentence
+
+        raise ValueError(no_attention_sentence(run.model))
     if kind not in run.maps:
         raise ValueError(
             f"The run of {run.model} has no {kind!r} attention; it has: {', '.join(run.kinds)}."

@@ -60,7 +60,9 @@ def show_model(
 def maps_of(run: Run, kind: str | None) -> AttentionMaps:
     """The run's maps of `kind` (default: its first kind), or ValueError naming the kinds."""
     if not run.kinds:
-        raise ValueError(f"The run of {run.model} has no attention maps to show.")
+        from attnviz.models.base import no_attention_sentence
+
+        raise ValueError(no_attention_sentence(run.model))
     kind = run.kinds[0] if kind is None else kind
     if kind not in run.maps:
         raise ValueError(

@@ -40,7 +40,9 @@ def main() -> None:
     )
     st.subheader("Models")
     for entry in list_models():
-        st.markdown(f"- **{entry.name}**: {entry.description} ({', '.join(entry.kinds)})")
+        st.markdown(
+            f"- **{entry.name}**: {entry.description} ({', '.join(entry.kinds) or 'no attention'})"
+        )
     st.caption("Everything runs on this computer; no model or text leaves it.")
 
 

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import streamlit as st
 
+from attnviz.models.base import no_attention_sentence
 from attnviz.models.registry import REGISTRY
 from attnviz.ui import translate as sections
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
-from attnviz.ui.safe_text import code_span, escape_markdown, show_error
+from attnviz.ui.safe_text import code_span, escape_markdown, show_error, show_info
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
 
 KEY = "translate"
 TRANSLATORS = tuple(
     name
-    for name in ("bahdanau-en-es", "luong-dot-en-es", "luong-general-en-es", "transformer-en-es")
+    for name in (
+        "bahdanau-en-es",
+        "luong-dot-en-es",
+        "luong-general-en-es",
+        "transformer-en-es",
+        "rnnenc-en-es",
+    )
     if name in REGISTRY
 )
+# The translators that attend (rnnenc-en-es, the baseline without attention, has no map).
+ATTENDING = tuple(name for name in TRANSLATORS if REGISTRY[name].kinds)
 DATES = "bahdanau-dates"
 # Sentences the shipped translators get right (checked in tests/app/test_translate.py): a
 # statement that reorders adjectives, a question, a negation, a request, a name and a number.
@@ -178,6 +187,9 @@ def translator_view() -> dict[str, object]:
         return values
     show_notices(run.notes)
     st.markdown(f"**Translation:** {escape_markdown(run.output_text)}")
+    if not run.maps:  # rnnenc-en-es: say why there is nothing to draw
+        show_info(no_attention_sentence(model))
+        return values
     if run.extras.get("hypotheses"):
         values["hyp"] = st.session_state[state("hyp")]
     step = step_control(run)
@@ -213,7 +225,7 @@ def comparison_view(text: str) -> None:
         )
         choice = columns[1].selectbox("Transformer heads", heads, key=state("t_head"))
         head = None if choice == "mean" else int(choice)
-    sections.show_scoring_comparison(text, list(TRANSLATORS), layer, head)
+    sections.show_scoring_comparison(text, list(ATTENDING), layer, head)
 
 
 def dates_view() -> dict[str, object]:

@@ -42,6 +42,25 @@ class AttentionModel(Protocol):
     def run(self, text: str, **options: Any) -> Run: ...
 
 
+# Why a model has no attention map: a view or command says this instead of drawing nothing.
+NO_ATTENTION = {
+    "rnnenc-en-es": (
+        "rnnenc-en-es has no attention to draw: it is the encoder-decoder without attention "
+        "(Cho et al. 2014), whose decoder reads one fixed summary of the sentence, the "
+        "encoder's final state, at every step, never the source words one by one. It is the "
+        "baseline of the lessons why-attention and vanishing-gradients "
+        "(/classroom?lesson=why-attention)."
+    ),
+}
+
+
+def no_attention_sentence(name: str) -> str:
+    """Why the model `name` returned no attention maps, in one or two sentences."""
+    return NO_ATTENTION.get(
+        name, f"{name} returned no attention maps, so there is nothing to draw."
+    )
+
+
 def clean_text(text: str, max_chars: int = 20_000) -> tuple[str, tuple[str, ...]]:
     """Validate user text: drop control characters, refuse empty text, cut very long text.
 

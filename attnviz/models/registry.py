@@ -52,6 +52,12 @@ REGISTRY: dict[str, ModelEntry] = {
             "attnviz.models.rnn:load_luong_general_en_es",
         ),
         ModelEntry(
+            "rnnenc-en-es",
+            "The Bahdanau encoder-decoder without attention (Cho et al. 2014); English -> Spanish",
+            (),
+            "attnviz.models.rnn:load_rnnenc_en_es",
+        ),
+        ModelEntry(
             "transformer-en-es",
             "Encoder-decoder Transformer, 3+3 layers x 4 heads; English -> Spanish",
             ("encoder_self", "decoder_self", "cross"),

@@ -4,7 +4,9 @@ The decoder is Bahdanau's: at step i the previous state s_{i-1} scores every ann
 the softmax of the scores weights the annotations into a context c_i, and the GRU reads
 [y_{i-1}; c_i]. Three score modules share that encoder and decoder:
 additive v^T tanh(W s + U h) (Bahdanau, Cho and Bengio 2014, arXiv:1409.0473), and
-dot s^T h and general s^T W h (Luong, Pham and Manning 2015, arXiv:1508.04025).
+dot s^T h and general s^T W h (Luong, Pham and Manning 2015, arXiv:1508.04025). A fourth,
+"none", is the baseline without attention: the context is the encoder's final state, the same
+at every step (the RNN encoder-decoder of Cho et al. 2014, Bahdanau's "RNNenc").
 """
 
 from __future__ import annotations
@@ -35,14 +37,14 @@ from attnviz.models.seq2seq import (
 )
 from attnviz.models.tokens import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, SubwordTokenizer
 
-SCORES = ("additive", "dot", "general")
+SCORES = ("additive", "dot", "general", "none")
 
 
 @dataclasses.dataclass(frozen=True)
 class RNNConfig:
     """Sizes of one RNN translator; the defaults are those of the English-Spanish models."""
 
-    score: str = "additive"  # attention score: "additive" (Bahdanau), "dot" or "general" (Luong)
+    score: str = "additive"  # "additive" (Bahdanau), "dot" or "general" (Luong), "none" (Cho)
     source_vocab: int = 8000  # source token ids, special tokens included
     target_vocab: int = 6000  # target token ids, special tokens included
     embedding: int = 96  # token embedding width, source and target
@@ -130,7 +132,43 @@ def _weigh(
     return context, weights, scores
 
 
-ATTENTION = {"additive": AdditiveAttention, "dot": DotAttention, "general": GeneralAttention}
+class NoAttention(nn.Module):
+    """No attention: c = [->h_T; <-h_1], the two final states of the BiGRU, at every step.
+
+    The decoder of Cho et al. 2014 (arXiv:1406.1078) reads one fixed summary of the sentence;
+    weights and scores come out all 0 and are never shown.
+    """
+
+    def __init__(self, config: RNNConfig) -> None:
+        super().__init__()
+        self.half = config.encoder_hidden
+
+    def project_keys(self, annotations: torch.Tensor) -> torch.Tensor:
+        return annotations
+
+    def forward(
+        self,
+        state: torch.Tensor,
+        keys: torch.Tensor,
+        annotations: torch.Tensor,
+        visible: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The state is not used: the context does not depend on the step."""
+        last = visible.sum(-1) - 1  # [batch] index of each sentence's last token ([EOS])
+        rows = torch.arange(annotations.shape[0])
+        forward_last = annotations[rows, last, : self.half]  # ->h_T [batch, encoder_hidden]
+        backward_first = annotations[:, 0, self.half :]  # <-h_1 [batch, encoder_hidden]
+        context = torch.cat([forward_last, backward_first], dim=-1)
+        zeros = torch.zeros(visible.shape, dtype=annotations.dtype)
+        return context, zeros, zeros
+
+
+ATTENTION = {
+    "additive": AdditiveAttention,
+    "dot": DotAttention,
+    "general": GeneralAttention,
+    "none": NoAttention,
+}
 
 
 # ---- encoder and decoder -------------------------------------------------------------------
@@ -153,13 +191,19 @@ class Encoder(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """source `[batch, source]` ids; returns annotations `[batch, source, 2*encoder_hidden]` and
         the decoder's first state `[batch, decoder_hidden]` = tanh(W_s <-h_1) (Bahdanau A.2.2)."""
-        embedded = self.dropout(self.embed(source))  # [batch, source, embedding]
+        return self.from_embeddings(self.dropout(self.embed(source)), lengths)
+
+    def from_embeddings(
+        self, embedded: torch.Tensor, lengths: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """`forward` from the source embeddings `[batch, source, embedding]` (for gradients
+        with respect to them)."""
         packed = pack_padded_sequence(
             embedded, lengths.cpu(), batch_first=True, enforce_sorted=False
         )
         outputs, last = self.gru(packed)  # last: [direction, batch, encoder_hidden]
         annotations, _ = pad_packed_sequence(
-            outputs, batch_first=True, total_length=source.shape[1]
+            outputs, batch_first=True, total_length=embedded.shape[1]
         )
         return annotations, torch.tanh(self.init_state(last[1]))
 
@@ -318,9 +362,8 @@ class RNNModel:
         self.source_tokenizer = source_tokenizer
         self.target_tokenizer = target_tokenizer
         self.config: RNNConfig = network.config
-        self.info = ModelInfo(
-            name, description, {"cross": 1}, {"cross": 1}, self.config.max_source_tokens
-        )
+        kinds = {} if self.config.score == "none" else {"cross": 1}
+        self.info = ModelInfo(name, description, kinds, kinds, self.config.max_source_tokens)
 
     def translate_ids(self, source_ids: list[int], beam: int = 1) -> list[int]:
         """Target ids for one source sentence (ending with [EOS] unless cut at the length limit)."""
@@ -367,7 +410,8 @@ class RNNModel:
         return output, {**record, "annotations": memory["annotations"]}
 
     def run(self, text: str, beam: int = 1, hypothesis: int = 0) -> Run:
-        """Translate `text`; the `cross` map is the alignment of the output actually produced.
+        """Translate `text`; the `cross` map is the alignment of the output actually produced
+        (no map at all for the score "none", which has no attention).
 
         hypothesis: with beam > 1, which of beam search's hypotheses (best first) to show;
         extras["hypotheses"] lists them all with their mean log-probability per token.
@@ -393,13 +437,15 @@ class RNNModel:
                     forced_inputs(target_ids),
                 )
         target_tokens = self.target_tokenizer.tokens_of(target_ids)
-        cross = AttentionMaps(
-            "cross",
-            to_numpy(forced["weights"][0])[None, None],  # [layer=1, head=1, target, source]
-            target_tokens,
-            source_tokens,
-            scores=to_numpy(forced["scores"][0])[None, None],
-        )
+        maps = {}
+        if self.config.score != "none":  # rnnenc-en-es has no attention to show
+            maps["cross"] = AttentionMaps(
+                "cross",
+                to_numpy(forced["weights"][0])[None, None],  # [layer=1, head=1, target, source]
+                target_tokens,
+                source_tokens,
+                scores=to_numpy(forced["scores"][0])[None, None],
+            )
         extras = {
             "top_next": top_next(
                 torch.log_softmax(forced["logits"][0], dim=-1), self.target_tokenizer
@@ -417,7 +463,7 @@ class RNNModel:
             source_tokens,
             target_tokens,
             self.target_tokenizer.decode(target_ids),
-            {"cross": cross},
+            maps,
             tuple(notes),
             extras,
         )
@@ -432,6 +478,9 @@ DESCRIPTIONS = {
     "luong-dot-en-es": "The same encoder and decoder with Luong's dot score; English -> Spanish",
     "luong-general-en-es": (
         "The same encoder and decoder with Luong's general score; English -> Spanish"
+    ),
+    "rnnenc-en-es": (
+        "The Bahdanau encoder-decoder without attention (Cho et al. 2014); English -> Spanish"
     ),
     "bahdanau-dates": (
         "Character-level date normaliser with additive attention: any date -> YYYY-MM-DD"
@@ -469,3 +518,7 @@ def load_luong_dot_en_es() -> RNNModel:
 
 def load_luong_general_en_es() -> RNNModel:
     return load_folder(WEIGHTS_DIR / "luong-general-en-es", "luong-general-en-es")
+
+
+def load_rnnenc_en_es() -> RNNModel:
+    return load_folder(WEIGHTS_DIR / "rnnenc-en-es", "rnnenc-en-es")

@@ -10,6 +10,8 @@ evaluate: score the shipped weights on the test split and, for the translators, 
     held-out sets (everyday sentences with our references, names and numbers, long sentences);
     the figures go to attnviz/weights/NAME/evaluation.json, and a table of every model asked
     for (with Apertium's own figures when it is installed) to the standard output.
+by-length: chrF of rnnenc-en-es, bahdanau-en-es and transformer-en-es by source length on
+    held-out sentences, written to attnviz/weights/quality_by_length.json (see by_length.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ import torch
 from attnviz.training.train import Progress
 
 DATES = "bahdanau-dates"
-EN_ES = ("bahdanau-en-es", "transformer-en-es", "luong-dot-en-es", "luong-general-en-es")
+EN_ES = (
+    "bahdanau-en-es",
+    "transformer-en-es",
+    "luong-dot-en-es",
+    "luong-general-en-es",
+    "rnnenc-en-es",
+)
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TASKS = ("sentiment-bigru", "sentiment-minilm", "qa-memnet")
 GPT = "gpt-austen"
@@ -131,11 +139,18 @@ def evaluate_task(name: str) -> dict:
     return evaluate_sentiment(name, DATA_DIR / "sentiment")
 
 
-def train(name: str, minutes: float | None, resume: bool, gpt_options: dict) -> None:
+def train(
+    name: str,
+    minutes: float | None,
+    resume: bool,
+    gpt_options: dict | None = None,
+    corpus: Path | None = None,
+) -> None:
     if name == GPT:
         from attnviz.training.gpt_commands import train_gpt_command
 
-        figures = train_gpt_command(DATA_DIR, logger(name), minutes, resume, **gpt_options)
+        options = gpt_options or {}
+        figures = train_gpt_command(DATA_DIR, logger(name), minutes, resume, **options)
         print(json.dumps(figures))
         return
     if name in TASKS:
@@ -147,10 +162,11 @@ def train(name: str, minutes: float | None, resume: bool, gpt_options: dict) -> 
     from attnviz.training.train_mt import train_mt
 
     log = logger(name)
-    print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume)))
+    where = {} if corpus is None else {"corpus_dir": corpus}
+    print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume, **where)))
 
 
-def evaluate(name: str) -> dict:
+def evaluate(name: str, corpus: Path | None = None) -> dict:
     if name == GPT:
         from attnviz.training.gpt_commands import evaluate_gpt
 
@@ -163,7 +179,8 @@ def evaluate(name: str) -> dict:
         from attnviz.training.heldout_eval import translator_figures
         from attnviz.training.train_mt import evaluate_mt
 
-        result = {**evaluate_mt(name), **translator_figures(name)}
+        where = {} if corpus is None else {"corpus_dir": corpus}
+        result = {**evaluate_mt(name, **where), **translator_figures(name)}
     from attnviz.models.seq2seq import WEIGHTS_DIR
 
     (WEIGHTS_DIR / name / "evaluation.json").write_text(
@@ -239,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         help="which data",
     )
     data.add_argument("--seed", type=int, default=0)
+    commands.add_parser("by-length", help="chrF by sentence length -> quality_by_length.json")
     for command in ("train", "evaluate"):
         sub = commands.add_parser(command)
         sub.add_argument("name", choices=(DATES, *EN_ES, *TASKS, GPT, "all"))
@@ -253,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
                 help="gpt-austen: share of repeated random words in each batch",
             )
             sub.add_argument("--learning-rate", type=float, help="gpt-austen: peak rate")
+        sub.add_argument(
+            "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
+        )
         sub.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     args = parser.parse_args(argv)
     torch.set_num_threads(getattr(args, "threads", 1))
@@ -260,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.what == "austen":
             return build_austen_data()
         (build_sentiment_data if args.what == "sentiment" else build_data)(args.seed)
+        return 0
+    if args.command == "by-length":
+        from attnviz.training.by_length import by_length
+
+        print(json.dumps(by_length(), indent=2))
         return 0
     names = (DATES, *EN_ES) if args.name == "all" else (args.name,)
     results = []
@@ -269,9 +295,9 @@ def main(argv: list[str] | None = None) -> int:
                 "synthetic_share": args.synthetic_share,
                 "learning_rate": args.learning_rate,
             }
-            train(name, args.minutes, args.resume, gpt_options)
+            train(name, args.minutes, args.resume, gpt_options, args.corpus)
         else:
-            results.append(evaluate(name))
+            results.append(evaluate(name, args.corpus))
     print_table(results)
     return 0
 

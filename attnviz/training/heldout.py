@@ -4,7 +4,9 @@
   second person) with Spanish references that we wrote ourselves;
 - `names_numbers.tsv`: sentences with names and numbers, our references, and the strings the
   translation must contain exactly;
-- `long.tsv`: long sentences (20-40 words) with Apertium's translation as the reference.
+- `long.tsv`: long sentences (20-40 words) with Apertium's translation as the reference;
+- `lengths.tsv`: sentences of 5 to 40 words, Apertium's translation as the reference, for the
+  quality-by-length figure (`by_length.py`, with `long.tsv`).
 
 No sentence of these sets is ever trained on: the corpus build drops candidates equal to one of
 them, ignoring case and spacing (`key`).
@@ -16,7 +18,7 @@ import dataclasses
 from pathlib import Path
 
 SETS_DIR = Path(__file__).resolve().parent / "heldout_sets"
-SET_NAMES = ("everyday", "names_numbers", "long")
+SET_NAMES = ("everyday", "names_numbers", "long", "lengths")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -58,6 +58,8 @@ class Recipe:
     training: TrainConfig
     # A shipped model whose tokenizers and weights (all but the attention score) start this one.
     warm_start: str | None = None
+    # A shipped model whose tokenizers (only) this one uses, trained from scratch.
+    tokenizers_of: str | None = None
 
 
 RECIPES = {
@@ -67,6 +69,9 @@ RECIPES = {
     "luong-dot-en-es": Recipe("rnn", {"score": "dot"}, _RNN_TRAINING, "bahdanau-en-es"),
     "luong-general-en-es": Recipe("rnn", {"score": "general"}, _RNN_TRAINING, "bahdanau-en-es"),
     "transformer-en-es": Recipe("transformer", {}, _TRANSFORMER_TRAINING),
+    # The baseline of "why attention": the same sizes and tokens, no attention, from scratch
+    # (a warm start would carry over what bahdanau-en-es learnt with attention).
+    "rnnenc-en-es": Recipe("rnn", {"score": "none"}, _RNN_TRAINING, tokenizers_of="bahdanau-en-es"),
 }
 
 
@@ -106,6 +111,14 @@ def corpus_tokenizers(corpus_dir: Path) -> tuple[SubwordTokenizer, SubwordTokeni
     shared.save(source_path)
     shared.save(target_path)
     return shared, shared
+
+
+def shipped_tokenizers(folder: Path) -> tuple[SubwordTokenizer, SubwordTokenizer]:
+    """The source and target tokenizers of a shipped model's weights folder."""
+    return (
+        SubwordTokenizer.load(folder / "source_tokenizer.json"),
+        SubwordTokenizer.load(folder / "target_tokenizer.json"),
+    )
 
 
 def build_network(recipe: Recipe, source_vocab: int, target_vocab: int) -> nn.Module:
@@ -169,7 +182,11 @@ def train_mt(
         source, target, network = warm_started(recipe, weights_dir / recipe.warm_start, log)
         training = dataclasses.replace(training, **_FINE_TUNING)
     else:
-        source, target = corpus_tokenizers(corpus_dir)
+        source, target = (
+            shipped_tokenizers(weights_dir / recipe.tokenizers_of)
+            if recipe.tokenizers_of
+            else corpus_tokenizers(corpus_dir)
+        )
         network = build_network(recipe, source.vocab_size, target.vocab_size)
     config = network.config
     examples = encode_pairs(
@@ -219,8 +236,7 @@ def warm_started(
     parameters whose names start with `fresh` (the attention score by default)."""
     from safetensors.torch import load_file
 
-    source = SubwordTokenizer.load(folder / "source_tokenizer.json")
-    target = SubwordTokenizer.load(folder / "target_tokenizer.json")
+    source, target = shipped_tokenizers(folder)
     network = build_network(recipe, source.vocab_size, target.vocab_size)
     state = load_file(str(folder / "model.safetensors"))
     kept = {k: v.float() for k, v in state.items() if fresh is None or not k.startswith(fresh)}

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from attnviz.models.base import ModelInfo
+from attnviz.models.base import ModelInfo, no_attention_sentence
 from attnviz.models.hf import check_folder
 from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
 from attnviz.ui.cache import get_model, model_key
-from attnviz.ui.safe_text import quoted, show_error, show_warning
+from attnviz.ui.safe_text import quoted, show_error, show_info, show_warning
 from attnviz.ui.url import read_choice, read_int
 from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
 
@@ -79,10 +79,14 @@ def load_info(model: str) -> ModelInfo | None:
         show_warning("Type the path of a model folder.")
         return None
     try:
-        return get_model(model).info
+        info = get_model(model).info
     except ValueError as error:
         show_error(str(error))
         return None
+    if not info.kinds:  # rnnenc-en-es: say why instead of drawing nothing
+        show_info(no_attention_sentence(info.name))
+        return None
+    return info
 
 
 def kind_layer_head(prefix: str, info: ModelInfo, kind_label: str = "Kind of attention"):

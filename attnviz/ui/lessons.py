@@ -169,10 +169,23 @@ def _induction() -> dict[str, tuple[str, Callable[[], None]]]:
     return {"induction-heads": ("Induction heads: how a model copies (2022)", induction_heads)}
 
 
+def _why() -> dict[str, tuple[str, Callable[[], None]]]:
+    from attnviz.ui import why_lessons as why
+
+    return {
+        "why-attention": ("Why attention: quality by sentence length", why.why_attention),
+        "vanishing-gradients": (
+            "Vanishing gradients, with and without attention",
+            why.vanishing_gradients,
+        ),
+    }
+
+
 # URL name (/classroom?lesson=NAME) -> (title, lesson), in the order a course takes them.
 LESSONS: dict[str, tuple[str, Callable[[], None]]] = {
     **_basics(),
     "what-attention": ("What attention computes", what_attention_computes),
+    **_why(),
     "bahdanau": ("Bahdanau's additive attention (2014)", bahdanau_attention),
     "luong": ("Luong's dot and general scores (2015)", luong_attention),
     "scaled-dot-product": ("Scaled dot-product attention (2017)", scaled_dot_product_attention),

@@ -70,6 +70,8 @@ def test_the_page_offers_start_and_the_lessons(open_page):
         ("softmax", "lesson.softmax"),
         ("dropout", "lesson.dropout"),
         ("optimizers", "lesson.optimizers"),
+        ("why-attention", "lesson.by_length"),
+        ("vanishing-gradients", "lesson.gradients"),
         ("what-attention", None),
         ("luong", None),
         ("scaled-dot-product", None),
