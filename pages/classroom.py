@@ -29,7 +29,7 @@ from attnviz.training.live import (
 from attnviz.ui import lessons
 from attnviz.ui.cache import training_slots
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import show_error, show_warning
 from attnviz.ui.url import page_params, read_choice, write_params
 from attnviz.ui.widgets import show_notices
@@ -209,7 +209,6 @@ def classroom_page() -> None:
 
     require_navigation()
     configure_torch()
-    presentation_toggle()
     st.title("Classroom")
     st.caption(
         "Train the date model (“27 Nov 2026” → “2026-11-27”) from scratch and watch its "

@@ -22,7 +22,7 @@ from attnviz.ui.controls import (
 )
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, model_picker, show_notices
@@ -227,7 +227,6 @@ def main() -> None:
     """The page. Everything it computes is local to this call: a page's module globals live
     in a reference cycle (its functions point back at them), so maps kept there would outlive
     the run and hold an evicted run's arrays until a full garbage collection."""
-    presentation_toggle()
     st.title("Heads")
     st.caption("Which tokens each token attends to, in every layer and head.")
     copy_link_button()

@@ -52,12 +52,21 @@ COPY_LINK_HTML = """
 """
 
 
-def presentation_toggle() -> bool:
-    """The sidebar switch, initialised once from the URL; applies the CSS when on."""
+def read_presentation_url() -> None:
+    """Initialise the switch from the URL's `present=` once per session."""
     if STATE not in st.session_state:
         st.session_state[STATE], note = read_flag(st.query_params, STATE, False)
         if note:
             show_info(note)
+
+
+def presentation_switch() -> bool:
+    """The one switch for the whole app, drawn by app.py before the page runs.
+
+    A widget in the entry point keeps its state across pages (a page's own widgets are
+    dropped when another page runs), so the mode stays on from page to page.
+    """
+    read_presentation_url()
     presenting = st.sidebar.toggle(
         "Presentation mode", key=STATE, help="Large type and high contrast for a projector."
     )
@@ -66,7 +75,25 @@ def presentation_toggle() -> bool:
     return presenting
 
 
+def keep_in_url() -> None:
+    """After the page: `present=1` in the URL exactly when presentation mode is on.
+
+    Changing page clears the URL; this puts the flag back, so a copied link keeps the mode."""
+    if is_presenting():
+        if st.query_params.get(STATE) != "1":
+            st.query_params[STATE] = "1"
+    elif STATE in st.query_params:
+        del st.query_params[STATE]
+
+
+def presentation_toggle() -> bool:
+    """For pages: whether presentation mode is on. The switch itself is drawn once, by
+    app.py (`presentation_switch`); a page run on its own reads `present=` from the URL."""
+    return is_presenting()
+
+
 def is_presenting() -> bool:
+    read_presentation_url()
     return bool(st.session_state.get(STATE, False))
 
 

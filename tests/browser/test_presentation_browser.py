@@ -49,3 +49,16 @@ def test_copy_link_puts_the_current_view_on_the_clipboard(server_url, browser):
     assert copied == page.url
     assert "layer=2" in copied and "head=3" in copied
     context.close()
+
+
+def test_presentation_mode_stays_on_from_page_to_page(server_url, browser):
+    url = f"{server_url}/heads?{urlencode(QUERY | {'present': 1})}"
+    context, page = open_at_projector_size(browser, url)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Compare").click()
+    page.wait_for_url("**/compare**", timeout=30_000)
+    wait_until_drawn(page)
+    assert "present=1" in page.url
+    assert page.get_by_role("switch", name="Presentation mode").is_checked()
+    assert page.evaluate(TICK_SIZE) == 18
+    assert not page.locator("[data-testid='stToolbar']").is_visible()
+    context.close()
