@@ -143,7 +143,8 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
 
 def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colouring) -> None:
     """Draw the chosen view of the maps."""
-    where = f"{choice.kind} · layer {choice.layer}"
+    # The model in every title: it names the downloaded files and heads the exported figure.
+    where = f"{choice.model} · {choice.kind} · layer {choice.layer}"
     if view == "head":
         title = f"{where} · head {choice.head}"
         views.show_head(

@@ -86,7 +86,7 @@ def show_chart(
     download: Download | None = None,
 ) -> None:
     """st.plotly_chart with the app's conventions: presentation styling, click selection, and
-    (with `download`) a menu that exports exactly this figure and its data."""
+    a Download menu that exports exactly this figure (and, with `download`, its data)."""
     from attnviz.ui.presentation import is_presenting, style_for_room
 
     if is_presenting():
@@ -95,8 +95,8 @@ def show_chart(
     if on_select is not None:
         options.update(on_select=on_select, selection_mode="points")
     st.plotly_chart(figure, **options)
-    if download is not None:
-        download_menu(figure, key, download)
+    # Every figure has its menu; without a `download`, the figure's own files (PNG, SVG, HTML).
+    download_menu(figure, key, download or Download(file_stem(key)))
 
 
 @dataclasses.dataclass(frozen=True)
