@@ -1,9 +1,10 @@
-"""attnviz: the Streamlit entry point. Page config and navigation, nothing else (and one
-Streamlit memory fix, see `attnviz/ui/stale_widgets.py`)."""
+"""attnviz: the Streamlit entry point. Page config, navigation and the one app-wide switch
+(presentation mode), nothing else (and one Streamlit memory fix, see
+`attnviz/ui/stale_widgets.py`)."""
 
 import streamlit as st
 
-from attnviz.ui import stale_widgets
+from attnviz.ui import presentation, stale_widgets
 
 stale_widgets.install()
 st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
@@ -22,4 +23,7 @@ pages = [
         "pages/generate.py", title="Generate", icon=":material/edit_note:", url_path="generate"
     ),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+presentation.presentation_switch()
+page.run()
+presentation.keep_in_url()

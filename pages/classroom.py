@@ -29,10 +29,10 @@ from attnviz.training.live import (
 from attnviz.ui import lessons
 from attnviz.ui.cache import training_slots
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import show_error, show_warning
 from attnviz.ui.url import page_params, read_choice, write_params
-from attnviz.ui.widgets import show_notices
+from attnviz.ui.widgets import show_chart, show_notices
 
 KEY = "classroom"
 DEFAULT_DATE = "Thursday, 27 November 2026"
@@ -123,7 +123,7 @@ def show_progress(run: LiveTraining) -> None:
         st.progress(fraction, text="Training: " + progress_text(view))
     if view.snapshots:
         figure = alignment_figure(view.snapshots[-1], run.date)
-        st.plotly_chart(figure, key=state("live_figure"), config={"displaylogo": False})
+        show_chart(figure, state("live_figure"))
     if not view.running:
         st.rerun()  # the whole page: show the results and the snapshot slider
 
@@ -160,7 +160,7 @@ def show_results(run: LiveTraining) -> None:
         "looked at while writing it."
     )
     figure = alignment_figure(shown, run.date)
-    st.plotly_chart(figure, key=state("snapshot_figure"), config={"displaylogo": False})
+    show_chart(figure, state("snapshot_figure"))
     if run.model is not None:
         try_trained_model(run.model)
 
@@ -179,7 +179,7 @@ def try_trained_model(model: RNNModel) -> None:
     maps = result.maps["cross"]
     title = f"{result.text} → {result.output_text}"
     figure = head_heatmap(maps.head(0, 0), maps.query_tokens, maps.key_tokens, title)
-    st.plotly_chart(figure, key=state("try_figure"), config={"displaylogo": False})
+    show_chart(figure, state("try_figure"))
 
 
 def training_controls(run: LiveTraining | None) -> str | None:
@@ -209,7 +209,6 @@ def classroom_page() -> None:
 
     require_navigation()
     configure_torch()
-    presentation_toggle()
     st.title("Classroom")
     st.caption(
         "Train the date model (“27 Nov 2026” → “2026-11-27”) from scratch and watch its "

@@ -10,7 +10,7 @@ from attnviz.ui import compare
 from attnviz.ui.cache import get_model
 from attnviz.ui.controls import HeadChoice, model_from_url, side_controls
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import quoted, show_error, show_info
 from attnviz.ui.url import page_params, read_flag, url_value, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
@@ -175,7 +175,6 @@ def url_state(a: HeadChoice, b: HeadChoice, off: Heads) -> dict[str, object]:
 
 
 def main() -> None:
-    presentation_toggle()
     st.title("Compare")
     st.caption("Two heads side by side on one colour scale, and what separates them.")
     copy_link_button()

@@ -22,7 +22,7 @@ from attnviz.ui.controls import (
 )
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, model_picker, show_notices
@@ -143,7 +143,8 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
 
 def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colouring) -> None:
     """Draw the chosen view of the maps."""
-    where = f"{choice.kind} · layer {choice.layer}"
+    # The model in every title: it names the downloaded files and heads the exported figure.
+    where = f"{choice.model} · {choice.kind} · layer {choice.layer}"
     if view == "head":
         title = f"{where} · head {choice.head}"
         views.show_head(
@@ -227,7 +228,6 @@ def main() -> None:
     """The page. Everything it computes is local to this call: a page's module globals live
     in a reference cycle (its functions point back at them), so maps kept there would outlive
     the run and hold an evicted run's arrays until a full garbage collection."""
-    presentation_toggle()
     st.title("Heads")
     st.caption("Which tokens each token attends to, in every layer and head.")
     copy_link_button()

@@ -9,7 +9,7 @@ from attnviz.ui import tasks as sections
 from attnviz.ui.cache import get_model
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import show_info
 from attnviz.ui.url import page_params, read_choice, read_int, write_params
 
@@ -155,7 +155,6 @@ def qa_view() -> dict[str, object]:
 
 
 def main() -> None:
-    presentation_toggle()
     st.title("Tasks")
     copy_link_button()
     read_url_once()

@@ -10,7 +10,7 @@ from attnviz.ui import translate as sections
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import code_span, escape_markdown, show_error, show_info
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
@@ -265,7 +265,6 @@ def dates_view() -> dict[str, object]:
 
 
 def main() -> None:
-    presentation_toggle()
     st.title("Translate")
     copy_link_button()
     read_url_once()

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.labels import axis_labels
+from attnviz.figures.layout import fit_title
 from attnviz.figures.style import DEFAULT_COLOURING, MASKED_COLOR, NO_TEMPLATE, Colouring
 
 HOVER = "query <b>%{y}</b><br>key <b>%{x}</b><br>weight %{z:.3f}<extra></extra>"
@@ -17,6 +18,7 @@ LOG_HOVER = "query <b>%{y}</b><br>key <b>%{x}</b><br>weight %{customdata:.3f}<ex
 # MAX_LABELLED tokens labels cannot be read anyway, and Plotly picks which to show.
 TOKEN_AXIS = {"type": "category", "automargin": True}
 MAX_LABELLED = 120
+TITLE_WIDTH = 56  # characters per title line at Plotly's default size (a half-width column)
 
 
 def _masked(weights: np.ndarray, visible: np.ndarray | None) -> np.ndarray:
@@ -78,7 +80,7 @@ def head_heatmap(
     figure.update_yaxes(autorange="reversed", dtick=1 if n_query <= MAX_LABELLED else None)
     figure.update_xaxes(**TOKEN_AXIS)
     figure.update_yaxes(**TOKEN_AXIS)
-    return figure
+    return fit_title(figure, TITLE_WIDTH)
 
 
 def heads_by_tokens(
@@ -105,7 +107,8 @@ def heads_by_tokens(
         hover=hover,
     )
     figure.update_yaxes(title_text="head")
-    figure.update_layout(height=min(700, 140 + 26 * n_heads))
+    # The rows' own height, plus the room `fit_title` made above them.
+    figure.update_layout(height=min(700, 80 + 26 * n_heads) + figure.layout.margin.t)
     return figure
 
 
@@ -176,7 +179,7 @@ def statistic_heatmap(
             y1=selected[0] + 0.5,
             line={"color": "#e4572e", "width": 3},
         )
-    return figure
+    return fit_title(figure)
 
 
 def difference_heatmap(
@@ -243,4 +246,4 @@ def head_distance_heatmap(
         xaxis2={"overlaying": "x", "range": [-0.5, n - 0.5], "visible": False},
         yaxis2={"overlaying": "y", "range": [n - 0.5, -0.5], "visible": False},
     )
-    return figure
+    return fit_title(figure)

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from attnviz.figures.heatmap import TITLE_WIDTH
 from attnviz.figures.labels import axis_labels, escape_token
+from attnviz.figures.layout import fit_title
 from attnviz.figures.steps import BAR_COLOR
 from attnviz.figures.style import DEFAULT_COLOURING, NO_TEMPLATE, SELECTED_COLOR, Colouring
 
@@ -159,7 +161,7 @@ def memory_heatmap(
     )
     figure.update_xaxes(side="top", type="category")
     figure.update_yaxes(type="category", autorange="reversed", dtick=1)
-    return figure
+    return fit_title(figure, TITLE_WIDTH)
 
 
 def probability_bars(probabilities: Mapping[str, float], title: str = "") -> go.Figure:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from attnviz.figures.layout import fit_title
 from attnviz.ui.safe_text import show_info
 from attnviz.ui.url import read_flag
 
 STATE = "present"
+# Characters per title line at 26 px: fits a figure in a half-width column at 1280 x 720.
+ROOM_TITLE_WIDTH = 34
 PRESENTATION_CSS = """
 <style>
   html { font-size: 20px; }
@@ -21,8 +24,11 @@ PRESENTATION_CSS = """
   [data-testid="stStatusWidget"], #MainMenu, footer { display: none !important; }
   [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000; }
   .block-container, [data-testid="stMainBlockContainer"] {
-    padding-top: 1rem !important; max-width: 100% !important;
+    padding: 1rem 1.5rem 3rem 1.5rem !important; max-width: 100% !important;
   }
+  /* A formula wider than its column scrolls instead of being cut off. */
+  .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }
+  .katex-display > .katex { font-size: 1em; }
   h1 { font-size: 2.4rem !important; }
   p, label, li, .stMarkdown { color: #000000 !important; }
 </style>
@@ -52,12 +58,21 @@ COPY_LINK_HTML = """
 """
 
 
-def presentation_toggle() -> bool:
-    """The sidebar switch, initialised once from the URL; applies the CSS when on."""
+def read_presentation_url() -> None:
+    """Initialise the switch from the URL's `present=` once per session."""
     if STATE not in st.session_state:
         st.session_state[STATE], note = read_flag(st.query_params, STATE, False)
         if note:
             show_info(note)
+
+
+def presentation_switch() -> bool:
+    """The one switch for the whole app, drawn by app.py before the page runs.
+
+    A widget in the entry point keeps its state across pages (a page's own widgets are
+    dropped when another page runs), so the mode stays on from page to page.
+    """
+    read_presentation_url()
     presenting = st.sidebar.toggle(
         "Presentation mode", key=STATE, help="Large type and high contrast for a projector."
     )
@@ -66,7 +81,25 @@ def presentation_toggle() -> bool:
     return presenting
 
 
+def keep_in_url() -> None:
+    """After the page: `present=1` in the URL exactly when presentation mode is on.
+
+    Changing page clears the URL; this puts the flag back, so a copied link keeps the mode."""
+    if is_presenting():
+        if st.query_params.get(STATE) != "1":
+            st.query_params[STATE] = "1"
+    elif STATE in st.query_params:
+        del st.query_params[STATE]
+
+
+def presentation_toggle() -> bool:
+    """For pages: whether presentation mode is on. The switch itself is drawn once, by
+    app.py (`presentation_switch`); a page run on its own reads `present=` from the URL."""
+    return is_presenting()
+
+
 def is_presenting() -> bool:
+    read_presentation_url()
     return bool(st.session_state.get(STATE, False))
 
 
@@ -76,7 +109,8 @@ def presentation_params() -> dict[str, str]:
 
 
 def style_for_room(figure: go.Figure) -> go.Figure:
-    """Large token labels and titles, black text on white: readable on a projector."""
+    """Large token labels and titles, black text on white: readable on a projector. Titles
+    are wrapped to fit, above the top axis's labels and clear of the toolbar."""
     figure.update_layout(
         font={"size": 18, "color": "#000000"},
         title_font={"size": 26},
@@ -87,7 +121,7 @@ def style_for_room(figure: go.Figure) -> go.Figure:
     height = figure.layout.height
     if height:
         figure.update_layout(height=int(height * 1.3))
-    return figure
+    return fit_title(figure, ROOM_TITLE_WIDTH)
 
 
 def copy_link_button() -> None:

@@ -125,9 +125,10 @@ def show_growing(run: Run, weights: np.ndarray, revealed: int) -> None:
 
 
 def show_scoring_comparison(text: str, models: list[str], layer: int, head: int | None) -> None:
-    """Every translator's alignment of the same sentence, side by side on one colour scale."""
-    columns = st.columns(len(models))
-    for column, model in zip(columns, models, strict=True):
+    """Every translator's alignment of the same sentence on one colour scale, two to a row
+    (four side by side are too narrow to read their labels, on a projector above all)."""
+    columns = [column for start in range(0, len(models), 2) for column in st.columns(2)]
+    for column, model in zip(columns, models, strict=False):
         with column:
             try:
                 run = get_run(model, text)

@@ -10,6 +10,7 @@ from attnviz.ui.safe_text import quoted
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+APP_WIDE = ("present",)  # parameters of the whole app, not of one page's view
 
 
 def read_int(
@@ -85,6 +86,6 @@ def page_params(page: str, widget_key: str) -> Mapping[str, str] | None:
     if visited and widget_key in st.session_state:
         return None
     st.session_state[f"{page}.url_read"] = True
-    if visited and not st.query_params:
+    if visited and not set(st.query_params) - set(APP_WIDE):
         return st.session_state.get(f"{page}.shown", {})
     return {name: st.query_params[name] for name in st.query_params}

@@ -70,6 +70,14 @@ def clicked_key(state_key: str) -> list[int] | None:
         return None
 
 
+# A short toolbar: it fits above a narrow figure's title in one row. Zoom, pan and reset
+# stay; the Download menu under each figure does the exporting.
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["zoomIn2d", "zoomOut2d", "autoScale2d", "lasso2d", "select2d"],
+}
+
+
 def show_chart(
     figure: go.Figure,
     key: str,
@@ -78,17 +86,17 @@ def show_chart(
     download: Download | None = None,
 ) -> None:
     """st.plotly_chart with the app's conventions: presentation styling, click selection, and
-    (with `download`) a menu that exports exactly this figure and its data."""
+    a Download menu that exports exactly this figure (and, with `download`, its data)."""
     from attnviz.ui.presentation import is_presenting, style_for_room
 
     if is_presenting():
         figure = style_for_room(figure)
-    options: dict = {"key": key, "config": config or {"displaylogo": False}}
+    options: dict = {"key": key, "config": config or CHART_CONFIG}
     if on_select is not None:
         options.update(on_select=on_select, selection_mode="points")
     st.plotly_chart(figure, **options)
-    if download is not None:
-        download_menu(figure, key, download)
+    # Every figure has its menu; without a `download`, the figure's own files (PNG, SVG, HTML).
+    download_menu(figure, key, download or Download(file_stem(key)))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -34,3 +34,19 @@ def test_a_view_survives_a_visit_to_another_page():
     assert app.text_area(key="heads.text").value == "Owls hunt at night"
     assert app.selectbox(key="heads.layer").value == 3
     assert ticks(figures(app)[0]) == ["[CLS]", "owls", "hunt", "at", "night", "[SEP]"]
+
+
+def test_presentation_mode_is_one_switch_for_the_whole_app():
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.query_params["present"] = "1"
+    app.run()
+    app.switch_page("pages/heads.py").run()
+    assert app.toggle(key="present").value is True
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception
+    assert app.toggle(key="present").value is True
+    assert app.query_params["present"] == "1"
+    app.toggle(key="present").set_value(False).run()
+    app.switch_page("pages/translate.py").run()
+    assert app.toggle(key="present").value is False
+    assert "present" not in app.query_params
