@@ -270,13 +270,22 @@ class Run:
 
     def to_json(self) -> dict[str, Any]:
         """The `python -m attnviz run --json` object (DESIGN.md section 4)."""
+        maps = {kind: self.maps[kind].to_json() for kind in self.kinds}
+        return {**self.json_head(), "maps": maps, **self.json_tail()}
+
+    def json_head(self) -> dict[str, Any]:
+        """The keys of `to_json` before "maps" (a streamed export writes the maps between)."""
         return {
             "model": self.model,
             "text": self.text,
             "output_text": self.output_text,
             "source_tokens": list(self.source_tokens),
             "target_tokens": list(self.target_tokens),
-            "maps": {kind: self.maps[kind].to_json() for kind in self.kinds},
+        }
+
+    def json_tail(self) -> dict[str, Any]:
+        """The keys of `to_json` after "maps"."""
+        return {
             "probabilities": None if self.probabilities is None else dict(self.probabilities),
             "next_tokens": None
             if self.next_tokens is None

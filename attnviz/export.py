@@ -292,14 +292,7 @@ def _json_pieces(run: Run):
     128-token MiniLM run, 77 s for 512 tokens, with every other session waiting), while
     between rows other threads get their turn."""
     dumps = functools.partial(json.dumps, ensure_ascii=False)
-    top = {
-        "model": run.model,
-        "text": run.text,
-        "output_text": run.output_text,
-        "source_tokens": list(run.source_tokens),
-        "target_tokens": list(run.target_tokens),
-    }
-    yield dumps(top)[:-1] + ', "maps": {'
+    yield dumps(run.json_head())[:-1] + ', "maps": {'
     for index, kind in enumerate(run.kinds):
         maps = run.maps[kind]
         tokens = {"query_tokens": list(maps.query_tokens), "key_tokens": list(maps.key_tokens)}
@@ -312,8 +305,7 @@ def _json_pieces(run: Run):
                 yield "]"
             yield "]"
         yield "]}"
-    probabilities = None if run.probabilities is None else dict(run.probabilities)
-    yield '}, "probabilities": ' + dumps(probabilities) + "}"
+    yield "}, " + dumps(run.json_tail())[1:]
 
 
 def run_npz(run: Run) -> bytes:
