@@ -12,21 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from attnviz.figures.labels import escape_token
-from attnviz.figures.style import MASKED_COLOR, NO_TEMPLATE, SELECTED_COLOR
+from attnviz.figures.style import MASKED_COLOR, SELECTED_COLOR, lesson_layout
 
 PATH_COLOURS = {"SGD": "#0072b2", "momentum": "#e69f00", "Adam": "#009e73"}  # Okabe-Ito
-
-
-def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    figure.update_layout(
-        template=NO_TEMPLATE,
-        title={"text": title},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return figure
 
 
 def activation_figure(
@@ -39,7 +27,7 @@ def activation_figure(
             go.Scatter(x=x, y=derivative, name=f"{name}′(x)", line={"width": 2, "dash": "dash"}),
         ]
     )
-    return _layout(figure, f"{name} and its derivative", "x (the unit's input)", "value")
+    return lesson_layout(figure, f"{name} and its derivative", "x (the unit's input)", "value")
 
 
 def softmax_figure(
@@ -58,7 +46,7 @@ def softmax_figure(
         yaxis={"range": [0, 1], "title": {"text": "weight (sums to 1)"}},
         yaxis2={"overlaying": "y", "side": "right", "title": {"text": "score"}},
     )
-    return _layout(figure, f"softmax(scores / T), T = {temperature:g}", "key", "weight")
+    return lesson_layout(figure, f"softmax(scores / T), T = {temperature:g}", "key", "weight")
 
 
 def dropout_figure(
@@ -78,7 +66,7 @@ def dropout_figure(
     title = (
         f"Dropout p = {rate:g}: {dropped} of {len(kept)} units off, the rest × {1 / (1 - rate):.2f}"
     )
-    return _layout(figure, title, "unit", "activation")
+    return lesson_layout(figure, title, "unit", "activation")
 
 
 def optimizer_figure(
@@ -116,4 +104,4 @@ def optimizer_figure(
         go.Scatter(x=[0], y=[0], mode="markers", name="minimum", marker={"symbol": "x", "size": 12})
     )
     figure = go.Figure(traces)
-    return _layout(figure, "Three optimizers from the same start", "w₁", "w₂")
+    return lesson_layout(figure, "Three optimizers from the same start", "w₁", "w₂")

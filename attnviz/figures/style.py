@@ -73,3 +73,18 @@ def masked_level_scale(scale: str) -> list[list]:
     result = [[0.0, MASKED_COLOR], [0.5 / 255, MASKED_COLOR]]
     result += [[start + (1 - start) * float(pos), colour] for pos, colour in stops]
     return result
+
+
+def lesson_layout(
+    figure: go.Figure, title: str, x_title: str, y_title: str, legend_y: float = -0.2
+) -> go.Figure:
+    """The plain layout of a lesson's line chart: title, axis titles, the legend below."""
+    figure.update_layout(
+        template=NO_TEMPLATE,
+        title={"text": title},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "y": legend_y},
+    )
+    return figure

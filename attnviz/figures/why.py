@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from attnviz.analysis.gradients import SourceGradients, share_by_position
 from attnviz.figures.labels import escape_token
-from attnviz.figures.style import NO_TEMPLATE
+from attnviz.figures.style import lesson_layout
 
 # Okabe-Ito colours: the baseline without attention, Bahdanau's attention, the Transformer.
 MODEL_COLOURS = {
@@ -27,18 +27,6 @@ MODEL_LABELS = {
     "bahdanau-en-es": "bahdanau-en-es (additive attention)",
     "transformer-en-es": "transformer-en-es",
 }
-
-
-def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    figure.update_layout(
-        template=NO_TEMPLATE,
-        title={"text": title},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return figure
 
 
 def quality_by_length_figure(result: Mapping[str, Any]) -> go.Figure:
@@ -58,11 +46,12 @@ def quality_by_length_figure(result: Mapping[str, Any]) -> go.Figure:
             )
         )
     figure.update_yaxes(rangemode="tozero")
-    return _layout(
+    return lesson_layout(
         figure,
         "Translation quality by sentence length (held-out sentences)",
         "source sentence length",
         "chrF against Apertium",
+        legend_y=-0.25,
     )
 
 
@@ -96,9 +85,10 @@ def gradient_figure(gradients: Sequence[SourceGradients], share: bool = True) ->
     figure.update_xaxes(tickmode="array", tickvals=positions, ticktext=shown, tickangle=-60)
     figure.update_yaxes(type="log")
     step = gradients[0].step + 1
-    return _layout(
+    return lesson_layout(
         figure,
         f"Gradient of output token {step}'s loss reaching each source word",
         "source token (position in the sentence)",
         "share of ‖∂L/∂x_j‖" if share else "‖∂L/∂x_j‖",
+        legend_y=-0.25,
     )
