@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from playwright.sync_api import Error as PlaywrightError
 
 import attnviz
 from tests.browser.helpers import IDLE, read_figure, screenshot_path, wait_until_drawn
@@ -36,7 +37,17 @@ def test_typing_a_sentence_and_clicking_a_row_opens_that_step(server_url, page):
     wait_until_drawn(page, figures=3)
     run = attnviz.run("bahdanau-en-es", TEXT)
     row = 3
-    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()  # a click must be on screen
+    # A click must be on screen. About one load in six the alignment is drawn a second time
+    # just after the page goes idle (seen since the session-4 merges, not yet explained), and
+    # the first figure found is replaced under the scroll: wait for idle and find it again.
+    for attempt in range(3):
+        try:
+            page.locator(".js-plotly-plot").first.scroll_into_view_if_needed(timeout=10_000)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_selector(IDLE, timeout=60_000)
     centre = page.evaluate(ROW_CENTRE, row)
     page.mouse.click(centre["x"], centre["y"])
     page.wait_for_function("() => window.location.search.includes('step=3')", timeout=60_000)
