@@ -10,6 +10,7 @@ from attnviz.analysis.gradients import middle_to_ends, share_by_position, source
 from attnviz.models import rnn
 from attnviz.models.seq2seq import forced_inputs
 from attnviz.models.tokens import SubwordTokenizer
+from tests.models.tiny_rnn import tiny_rnn
 
 torch.set_num_threads(1)
 WORDS = "the red car and the white dog sat near a small green house by the river"
@@ -21,19 +22,9 @@ def tokenizer() -> SubwordTokenizer:
 
 
 def small_model(score: str, tokenizer: SubwordTokenizer) -> rnn.RNNModel:
-    torch.manual_seed(0)
-    config = rnn.RNNConfig(
-        score=score,
-        source_vocab=tokenizer.vocab_size,
-        target_vocab=tokenizer.vocab_size,
-        embedding=8,
-        encoder_hidden=6,
-        decoder_hidden=12,
-        attention_hidden=5,
-        output_hidden=7,
-        max_target_tokens=8,
-    )
-    return rnn.RNNModel(score, "test", rnn.RNNTranslator(config), tokenizer, tokenizer)
+    vocab = tokenizer.vocab_size
+    network = tiny_rnn(score, vocab, vocab, max_target_tokens=8)
+    return rnn.RNNModel(score, "test", network, tokenizer, tokenizer)
 
 
 def reference_norms(model: rnn.RNNModel, text: str, step: int) -> np.ndarray:

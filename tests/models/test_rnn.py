@@ -14,6 +14,7 @@ import torch
 from attnviz.models import rnn
 from attnviz.models.seq2seq import WEIGHTS_DIR, beam_decode, forced_inputs, greedy_decode
 from attnviz.models.tokens import PAD_ID
+from tests.models.tiny_rnn import tiny_rnn
 
 torch.set_num_threads(1)
 REPO = Path(__file__).resolve().parents[2]
@@ -53,18 +54,7 @@ KNOWN_CHRF = {"bahdanau-en-es": 70.0, "luong-dot-en-es": 40.0, "luong-general-en
 
 
 def small_network(score: str) -> rnn.RNNTranslator:
-    torch.manual_seed(0)
-    config = rnn.RNNConfig(
-        score=score,
-        source_vocab=30,
-        target_vocab=20,
-        embedding=8,
-        encoder_hidden=6,
-        decoder_hidden=12,
-        attention_hidden=5,
-        output_hidden=7,
-    )
-    return rnn.RNNTranslator(config).eval()
+    return tiny_rnn(score)
 
 
 @pytest.fixture(scope="module", params=SHIPPED)

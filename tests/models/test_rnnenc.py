@@ -8,23 +8,13 @@ import torch
 from attnviz.models import rnn
 from attnviz.models.seq2seq import WEIGHTS_DIR
 from attnviz.models.tokens import PAD_ID, SubwordTokenizer
+from tests.models.tiny_rnn import tiny_rnn
 
 torch.set_num_threads(1)
 
 
 def small_network() -> rnn.RNNTranslator:
-    torch.manual_seed(0)
-    config = rnn.RNNConfig(
-        score="none",
-        source_vocab=30,
-        target_vocab=20,
-        embedding=8,
-        encoder_hidden=6,
-        decoder_hidden=12,
-        attention_hidden=5,
-        output_hidden=7,
-    )
-    return rnn.RNNTranslator(config).eval()
+    return tiny_rnn("none")
 
 
 def test_the_context_is_the_two_final_encoder_states_at_every_step() -> None:
@@ -64,18 +54,8 @@ def test_padding_does_not_change_a_sentence() -> None:
 
 def test_a_run_translates_and_has_no_attention_maps() -> None:
     tokenizer = SubwordTokenizer.train(["the red car", "el coche rojo"] * 3, vocab_size=60)
-    torch.manual_seed(0)
-    config = rnn.RNNConfig(
-        score="none",
-        source_vocab=tokenizer.vocab_size,
-        target_vocab=tokenizer.vocab_size,
-        embedding=8,
-        encoder_hidden=6,
-        decoder_hidden=12,
-        output_hidden=7,
-        max_target_tokens=6,
-    )
-    model = rnn.RNNModel("rnnenc-en-es", "test", rnn.RNNTranslator(config), tokenizer, tokenizer)
+    network = tiny_rnn("none", tokenizer.vocab_size, tokenizer.vocab_size, max_target_tokens=6)
+    model = rnn.RNNModel("rnnenc-en-es", "test", network, tokenizer, tokenizer)
     run = model.run("the red car")
     assert run.maps == {} and model.info.kinds == ()
     assert run.target_tokens and run.output_text is not None
