@@ -9,7 +9,7 @@ from attnviz.ui import generate as sections
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import keep_in_range, load_info, model_from_url
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params, presentation_toggle
+from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import escape_markdown, show_error, show_info
 from attnviz.ui.url import page_params, read_int, write_params
 from attnviz.ui.widgets import FOLDER_CHOICE
@@ -119,7 +119,6 @@ def continue_text(model: str, text: str, temperature: float, top_k: int, seed: i
 
 
 def main() -> None:
-    presentation_toggle()
     st.title("Generate")
     copy_link_button()
     read_url_once()

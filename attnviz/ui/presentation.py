@@ -92,13 +92,9 @@ def keep_in_url() -> None:
         del st.query_params[STATE]
 
 
-def presentation_toggle() -> bool:
-    """For pages: whether presentation mode is on. The switch itself is drawn once, by
-    app.py (`presentation_switch`); a page run on its own reads `present=` from the URL."""
-    return is_presenting()
-
-
 def is_presenting() -> bool:
+    """Whether presentation mode is on. The switch is drawn once, by app.py
+    (`presentation_switch`); a page run on its own reads `present=` from the URL."""
     read_presentation_url()
     return bool(st.session_state.get(STATE, False))
 
