@@ -14,9 +14,12 @@ APP_WIDE = ("present",)  # parameters of the whole app, not of one page's view
 
 
 def read_int(
-    params: Mapping[str, str], name: str, count: int, default: int = 0
+    params: Mapping[str, str], name: str, count: int, default: int = 0, lowest: int = 0
 ) -> tuple[int, str | None]:
-    """`params[name]` as an index in 0..count-1, or the default and a notice saying why."""
+    """`params[name]` as a whole number in lowest..count-1, or the default and a notice saying why.
+
+    The notice states the range that is allowed: "beam 9 does not exist (1 to 5)".
+    """
     raw = params.get(name)
     if raw is None or raw == "":
         return default, None
@@ -24,11 +27,17 @@ def read_int(
         value = int(raw)
     except (TypeError, ValueError):
         return default, f"{name} must be a whole number; {quoted(raw)} was replaced by {default}."
-    if not 0 <= value < count:
+    if not lowest <= value < count:
         return default, (
-            f"{name} {value} does not exist (0 to {count - 1}); showing {name} {default} instead."
+            f"{name} {value} does not exist ({allowed_range(lowest, count - 1)}); "
+            f"showing {name} {default} instead."
         )
     return value, None
+
+
+def allowed_range(lowest: int, highest: int) -> str:
+    """The allowed values in words: "0 to 5", or "only 0" when there is one."""
+    return f"only {lowest}" if lowest == highest else f"{lowest} to {highest}"
 
 
 def read_choice(
