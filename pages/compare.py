@@ -11,7 +11,7 @@ from attnviz.ui.cache import get_model
 from attnviz.ui.controls import HeadChoice, model_from_url, side_controls
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params
-from attnviz.ui.safe_text import quoted, show_error, show_info
+from attnviz.ui.safe_text import escape_markdown, quoted, show_error, show_info
 from attnviz.ui.url import page_params, read_flag, url_value, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
 
@@ -52,11 +52,8 @@ def read_url_once() -> None:
         st.session_state[f"{side_key(side)}.text"] = (
             raw_text if raw_text.strip() else DEFAULT_TEXTS[0]
         )
+        # B's own values only: what B shows without them comes from side A (`defaults_from`)
         pending = {name: params.get(names[name]) for name in ("kind", "layer", "head")}
-        if side == "b":  # B defaults to A's kind and layer, and the next head
-            pending["kind"] = pending["kind"] or params.get("kind")
-            pending["layer"] = pending["layer"] or params.get("layer")
-            pending["head"] = pending["head"] or "1"
         st.session_state[f"{side_key(side)}.pending"] = pending
     st.session_state[f"{KEY}.words"], note = read_flag(params, "words", False)
     notices.append(note)
@@ -116,10 +113,44 @@ def open_pair() -> None:
     )
 
 
-def preset_buttons() -> None:
+def defaults_from(a: HeadChoice | None) -> dict[str, object]:
+    """What side B shows where the URL gives no value of its own: A's kind and layer, and the
+    next head (a value that does not fit B's model is replaced quietly)."""
+    if a is None:
+        return {"head": 1}
+    return {"kind": a.kind, "layer": a.layer, "head": a.head + 1}
+
+
+def preset_buttons(a: HeadChoice | None) -> None:
+    """One button per set-up; one that needs a second head or layer that side A's model does
+    not have is off, and the page says why."""
+    missing = {}  # preset -> what side A's model lacks for it
+    if a is not None:
+        info = get_model(a.model).info
+        if info.heads[a.kind] < 2:
+            missing["heads"] = "second head"
+        if info.layers[a.kind] < 2:
+            missing["layers"] = "second layer"
     columns = st.columns(len(PRESETS))
     for column, (preset, label) in zip(columns, PRESETS.items(), strict=True):
-        column.button(label, on_click=apply_preset, args=(preset,), use_container_width=True)
+        why_not = "Choose a model for side A first." if a is None else None
+        if preset in missing:
+            why_not = f"{a.model} has no {missing[preset]} of {a.kind} attention."
+        column.button(
+            label,
+            on_click=apply_preset,
+            args=(preset,),
+            use_container_width=True,
+            disabled=why_not is not None,
+            help=escape_markdown(why_not) if why_not else None,
+        )
+    if missing:
+        st.caption(
+            escape_markdown(
+                f"{a.model} has no {' and no '.join(missing.values())} of {a.kind} attention, "
+                "so the set-ups that need one are off."
+            )
+        )
 
 
 def ablation_controls(a: HeadChoice) -> Heads:
@@ -180,25 +211,29 @@ def main() -> None:
     copy_link_button()
     read_url_once()
     show_notices(st.session_state.pop(f"{KEY}.notices", []))
-    preset_buttons()
+    presets = st.container()  # drawn once side A's model is known: it decides what is offered
     columns = st.columns(2)
-    sides = []
+    a = b = None
     for column, side in zip(columns, "ab", strict=True):
         with column:
             st.subheader(f"Side {side.upper()}")
             pending = st.session_state.pop(f"{side_key(side)}.pending", None)
-            sides.append(side_controls(side_key(side), pending))
-    a, b = sides
+            defaults = defaults_from(a) if side == "b" else None
+            choice = side_controls(side_key(side), pending, defaults)
+            a, b = (choice, b) if side == "a" else (a, choice)
+    with presets:
+        preset_buttons(a)
     if a is None or b is None:
         return
     if not a.text.strip() or not b.text.strip():
         st.warning("The text is empty; type at least one word on both sides.")
         return
     words = st.toggle(
-        "Compare words (merge word pieces on both sides)",
+        "Compare words (leave out special tokens, merge word pieces, on both sides)",
         key=f"{KEY}.words",
-        help="A word's key pieces are summed and its query pieces averaged, so two "
-        "tokenizers of the same text can be lined up.",
+        help="Special tokens such as [CLS], [SEP] and [EOS] are left out and each row "
+        "renormalised; a word's key pieces are summed and its query pieces averaged. Two "
+        "tokenizers of the same text then line up word by word.",
     )
     try:
         map_a, map_b = compare.head_map(a, words), compare.head_map(b, words)
@@ -206,9 +241,11 @@ def main() -> None:
         show_error(str(error))
         write_params(url_state(a, b, ()), KEY)
         return
+    if words:
+        st.caption(compare.WORDS_NOTE)
     compare.show_pair(a, b, map_a, map_b)
     st.subheader("Difference")
-    compare.show_difference(map_a, map_b, words)
+    compare.show_difference(a, b, map_a, map_b, words)
     st.subheader("How alike are the heads?")
     compare.show_similarity(a, open_pair, f"{KEY}.similarity")
     st.subheader("Switch heads off")

@@ -4,15 +4,20 @@ The Jensen-Shannon divergence of two distributions p and q is the mean of KL(p |
 KL(q || m) with m = (p + q) / 2 (Lin 1991); with base-2 logarithms it lies in [0, 1], and its
 square root, the Jensen-Shannon distance, is a metric (Endres and Schindelin 2003). Two heads
 are compared row by row (each query's distribution over keys) and the distances averaged.
+
+Two maps are compared cell by cell only when their tokens line up; `word_level` reduces a map
+to the words of its text, so two tokenizations of the same text line up word by word.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.cluster.hierarchy import leaves_list, linkage
 from scipy.spatial.distance import squareform
+
+from attnviz.analysis.tokens import hide_special_tokens, merge_word_pieces
 
 # Pairs of heads compared at once: bounds the [chunk, head, query, key] temporary array.
 _CHUNK_CELLS = 8_000_000
@@ -59,17 +64,53 @@ def tokens_line_up(
     a_query: Sequence[str], a_key: Sequence[str], b_query: Sequence[str], b_key: Sequence[str]
 ) -> str | None:
     """None when two maps have the same tokens in the same order, else the reason they differ."""
-    if tuple(a_query) == tuple(b_query) and tuple(a_key) == tuple(b_key):
-        return None
+    return _first_mismatch((*a_query,), (*a_key,), (*b_query,), (*b_key,), lambda token: token)
+
+
+def words_line_up(
+    a_query: Sequence[str], a_key: Sequence[str], b_query: Sequence[str], b_key: Sequence[str]
+) -> str | None:
+    """As `tokens_line_up` for two maps of words (see `word_level`), with case ignored.
+
+    An uncased tokenizer lowercases the text ("the" for "The"); that is still the same word.
+    """
+    return _first_mismatch((*a_query,), (*a_key,), (*b_query,), (*b_key,), str.casefold)
+
+
+def _first_mismatch(
+    a_query: tuple[str, ...],
+    a_key: tuple[str, ...],
+    b_query: tuple[str, ...],
+    b_key: tuple[str, ...],
+    normal: Callable[[str], str],
+) -> str | None:
+    """None when the axes match token for token after `normal`, else the first difference."""
     if len(a_query) != len(b_query) or len(a_key) != len(b_key):
         return (
             f"the two sides have different numbers of tokens ({len(a_query)} x {len(a_key)} "
             f"against {len(b_query)} x {len(b_key)})"
         )
-    first = next(
-        i
-        for i, (x, y) in enumerate(zip((*a_query, *a_key), (*b_query, *b_key), strict=True))
-        if x != y
-    )
     tokens_a, tokens_b = (*a_query, *a_key), (*b_query, *b_key)
-    return f"the tokens differ (“{tokens_a[first]}” against “{tokens_b[first]}”)"
+    for x, y in zip(tokens_a, tokens_b, strict=True):
+        if normal(x) != normal(y):
+            return f"the tokens differ (“{x}” against “{y}”)"
+    return None
+
+
+def word_level(
+    weights: np.ndarray,
+    query_tokens: Sequence[str],
+    key_tokens: Sequence[str],
+    visible: np.ndarray | None = None,
+) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...], np.ndarray | None]:
+    """A map of the text's words only: what two tokenizers of one text have in common.
+
+    weights: `[..., query, key]` -> `[..., query word, key word]` float32. Special tokens are
+    dropped first, on both axes, and each row renormalised to sum to 1 over the words that are
+    left (`hide_special_tokens`: [CLS] ... [SEP] and ... [EOS] both become ...); then word
+    pieces are merged, key pieces summed and query pieces averaged (`merge_word_pieces`:
+    "river ##bank" and "▁riverbank" both become "riverbank"). visible: bool `[query, key]` or
+    None, reduced the same way.
+    """
+    weights, query, key, visible = hide_special_tokens(weights, query_tokens, key_tokens, visible)
+    return merge_word_pieces(weights, query, key, visible)

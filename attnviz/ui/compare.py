@@ -7,8 +7,13 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from attnviz.analysis import merge_word_pieces
-from attnviz.analysis.similarity import cluster_order, js_distance_matrix, tokens_line_up
+from attnviz.analysis.similarity import (
+    cluster_order,
+    js_distance_matrix,
+    tokens_line_up,
+    word_level,
+    words_line_up,
+)
 from attnviz.figures import (
     difference_heatmap,
     head_distance_heatmap,
@@ -33,13 +38,20 @@ class HeadMap:
 
 
 def head_map(side: HeadChoice, words: bool, ablate: Heads = ()) -> HeadMap:
-    """The chosen head of a side, with word pieces merged when `words` is on."""
+    """The chosen head of a side; with `words`, its words only (`word_level`)."""
     maps = get_run(side.model, side.text, 1, ablate).maps[side.kind]
     weights = maps.weights[side.layer, side.head]
     query, key, visible = maps.query_tokens, maps.key_tokens, maps.visible
     if words:
-        weights, query, key, visible = merge_word_pieces(weights, query, key, visible)
+        weights, query, key, visible = word_level(weights, query, key, visible)
     return HeadMap(weights, tuple(query), tuple(key), visible)
+
+
+WORDS_NOTE = (
+    "Comparing words: special tokens ([CLS], [SEP], [EOS] …) are left out on both sides and "
+    "each row renormalised over the words left; a word's key pieces are summed, its query "
+    "pieces averaged."
+)
 
 
 def title_of(label: str, side: HeadChoice) -> str:
@@ -62,14 +74,46 @@ def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> N
             show_chart(figure, f"compare.figure_{label}", download=Download(stem, matrix))
 
 
-def show_difference(map_a: HeadMap, map_b: HeadMap, words: bool) -> None:
-    """A - B when the tokens line up; otherwise why not, and what to try."""
-    reason = tokens_line_up(
-        map_a.query_tokens, map_a.key_tokens, map_b.query_tokens, map_b.key_tokens
-    )
+def why_no_difference(
+    a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap, words: bool
+) -> str | None:
+    """None when the two maps line up cell by cell, else what to tell the user.
+
+    Advice is given only where it works: "Compare words" is suggested when the words of both
+    sides do line up, checked on the maps themselves.
+    """
+    line_up = words_line_up if words else tokens_line_up
+    reason = line_up(map_a.query_tokens, map_a.key_tokens, map_b.query_tokens, map_b.key_tokens)
+    if reason is None:
+        return None
+    message = f"No difference map: {reason}, so cells would not match."
+    word_reason = reason
+    if not words:
+        word_a, word_b = head_map(a, True), head_map(b, True)
+        word_reason = words_line_up(
+            word_a.query_tokens, word_a.key_tokens, word_b.query_tokens, word_b.key_tokens
+        )
+        if word_reason is None:
+            count = f"{len(word_a.query_tokens)} x {len(word_a.key_tokens)}"
+            return (
+                f"{message} Turn on “Compare words” to compare them word by word: without "
+                f"special tokens and with word pieces merged, both sides have the same {count} "
+                "words."
+            )
+    if a.text.strip() != b.text.strip():
+        return f"{message} The two sides show different texts; compare their maps by eye."
+    if words:
+        return message
+    return f"{message} Word by word they do not line up either ({word_reason})."
+
+
+def show_difference(
+    a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap, words: bool
+) -> None:
+    """A - B when the tokens line up; otherwise why not, and what to try if anything works."""
+    reason = why_no_difference(a, b, map_a, map_b, words)
     if reason:
-        hint = "" if words else " Turn on “Compare words” to merge word pieces on both sides."
-        show_info(f"No difference map: {reason}, so cells would not match.{hint}")
+        show_info(reason)
         return
     visible = map_a.visible
     if map_b.visible is not None:
@@ -104,8 +148,15 @@ def distance_rows(n_queries: int) -> np.ndarray:
 
 def show_similarity(side: HeadChoice, on_pick, key: str) -> None:
     """The distance between every pair of heads of side A's model, in clustered order."""
+    info = get_model(side.model).info
+    n_heads = info.heads[side.kind]
+    if info.layers[side.kind] * n_heads < 2:
+        show_info(
+            f"{side.model} has a single {side.kind} head, so there is no pair of heads to "
+            "compare; compare it with another sentence or another model instead."
+        )
+        return
     distances, order = head_distances(side.model, side.text, side.kind)
-    n_heads = get_model(side.model).info.heads[side.kind]
     labels = [f"{index // n_heads}.{index % n_heads}" for index in range(len(distances))]
     st.caption(
         "Jensen-Shannon distance between heads (0 = identical rows, 1 = disjoint), averaged "

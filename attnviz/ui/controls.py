@@ -61,16 +61,37 @@ def keep_in_range(key: str, options: tuple, default: object) -> None:
         st.session_state[key] = default
 
 
-def apply_head_params(prefix: str, params: Mapping[str, str | None], info: ModelInfo) -> None:
-    """Validate URL kind/layer/head for `info` and put them into `prefix`'s widget state."""
+def apply_head_params(
+    prefix: str,
+    params: Mapping[str, str | None],
+    info: ModelInfo,
+    defaults: Mapping[str, object] | None = None,
+) -> None:
+    """Validate URL kind/layer/head for `info` and put them into `prefix`'s widget state.
+
+    defaults: what to show where the URL has no value of its own (another side's kind, layer
+    and next head); one that does not fit this model is replaced quietly by the first kind or
+    by 0, since the user never asked for it. Only the URL's own values get a notice.
+    """
     present = {name: value for name, value in params.items() if value is not None}
-    kind, kind_note = read_choice(present, "kind", info.kinds, info.kinds[0])
-    layer, layer_note = read_int(present, "layer", info.layers[kind])
-    head, head_note = read_int(present, "head", info.heads[kind])
+    defaults = defaults or {}
+    kind_default = defaults.get("kind") if defaults.get("kind") in info.kinds else info.kinds[0]
+    kind, kind_note = read_choice(present, "kind", info.kinds, str(kind_default))
+    layer, layer_note = read_int(
+        present, "layer", info.layers[kind], fitting(defaults.get("layer"), info.layers[kind])
+    )
+    head, head_note = read_int(
+        present, "head", info.heads[kind], fitting(defaults.get("head"), info.heads[kind])
+    )
     st.session_state[f"{prefix}.kind"] = kind
     st.session_state[f"{prefix}.layer"] = layer
     st.session_state[f"{prefix}.head"] = head
     show_notices(note for note in (kind_note, layer_note, head_note) if note)
+
+
+def fitting(value: object, count: int) -> int:
+    """`value` if it is an index in 0..count-1, else 0."""
+    return value if isinstance(value, int) and 0 <= value < count else 0
 
 
 def load_info(model: str) -> ModelInfo | None:
@@ -89,8 +110,14 @@ def load_info(model: str) -> ModelInfo | None:
     return info
 
 
-def kind_layer_head(prefix: str, info: ModelInfo, kind_label: str = "Kind of attention"):
-    """Kind (if the model has several), layer and head pickers; returns (kind, layer, head)."""
+def kind_layer_head(
+    prefix: str, info: ModelInfo, kind_label: str = "Kind of attention", show_head: bool = True
+):
+    """Kind (if the model has several), layer and head pickers; returns (kind, layer, head).
+
+    show_head: False for a view that uses no single head (a mean over the layer's heads): the
+    head picker is not drawn, and the head chosen before is kept for the views that use it.
+    """
     keep_in_range(f"{prefix}.kind", info.kinds, info.kinds[0])
     columns = st.columns([1, 1, 2])
     with columns[2]:
@@ -103,19 +130,29 @@ def kind_layer_head(prefix: str, info: ModelInfo, kind_label: str = "Kind of att
     keep_in_range(f"{prefix}.head", heads, 0)
     with columns[0]:
         layer = st.selectbox("Layer", layers, key=f"{prefix}.layer")
-    with columns[1]:
-        head = st.selectbox("Head", heads, key=f"{prefix}.head")
+    if show_head:
+        with columns[1]:
+            head = st.selectbox("Head", heads, key=f"{prefix}.head")
+    else:
+        # Set from the script, the value outlives this run although no widget draws it.
+        head = st.session_state[f"{prefix}.head"] = st.session_state[f"{prefix}.head"]
     return kind, int(layer), int(head)
 
 
-def side_controls(prefix: str, pending: dict | None) -> HeadChoice | None:
-    """Model, text, kind, layer and head for one side of a view; None if the model fails."""
+def side_controls(
+    prefix: str, pending: dict | None, defaults: Mapping[str, object] | None = None
+) -> HeadChoice | None:
+    """Model, text, kind, layer and head for one side of a view; None if the model fails.
+
+    pending: the URL's kind/layer/head to apply now (a session's first visit), with `defaults`
+    for those it leaves out (see `apply_head_params`).
+    """
     model = model_picker(f"{prefix}.model")
     text = st.text_area("Text", key=f"{prefix}.text", height=80, max_chars=20_000)
     info = load_info(model)
     if info is None:
         return None
     if pending is not None:
-        apply_head_params(prefix, pending, info)
+        apply_head_params(prefix, pending, info, defaults)
     kind, layer, head = kind_layer_head(prefix, info)
     return HeadChoice(model, text, kind, layer, head)

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from attnviz.analysis.similarity import cluster_order, js_distance_matrix, tokens_line_up
+from attnviz.analysis.similarity import (
+    cluster_order,
+    js_distance_matrix,
+    tokens_line_up,
+    word_level,
+    words_line_up,
+)
 
 
 def random_heads(n: int, queries: int, keys: int, seed: int = 0) -> np.ndarray:
@@ -48,3 +54,54 @@ def test_tokens_line_up_names_the_first_difference():
     assert tokens_line_up("ab", "ab", "ab", "ab") is None
     assert "different numbers" in tokens_line_up("ab", "ab", "abc", "abc")
     assert "“b” against “x”" in tokens_line_up("ab", "ab", "ax", "ax")
+
+
+def softmax_rows(shape: tuple[int, int], seed: int) -> np.ndarray:
+    logits = np.random.default_rng(seed).normal(size=shape)
+    weights = np.exp(logits)
+    return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_word_level_drops_special_tokens_renormalises_and_merges_pieces():
+    tokens = ["[CLS]", "the", "river", "##bank", "[SEP]"]
+    weights = softmax_rows((5, 5), 1)
+    merged, query, key, visible = word_level(weights, tokens, tokens)
+    assert query == key == ("the", "riverbank") and visible is None
+    kept = weights[1:4, 1:4] / weights[1:4, 1:4].sum(axis=1, keepdims=True)  # by hand
+    expected = np.array(
+        [
+            [kept[0, 0], kept[0, 1] + kept[0, 2]],
+            [(kept[1, 0] + kept[2, 0]) / 2, (kept[1, 1:].sum() + kept[2, 1:].sum()) / 2],
+        ]
+    )
+    np.testing.assert_allclose(merged, expected, rtol=1e-6)
+
+
+def test_two_tokenizations_of_one_text_line_up_word_by_word():
+    # a BERT-like uncased tokenizer against a SentencePiece-like cased one, as /compare meets
+    bert = ["[CLS]", "the", "river", "##bank", "flooded", ".", "[SEP]"]
+    piece = ["▁The", "▁river", "bank", "▁flood", "ed", ".", "</s>"]
+    a = word_level(softmax_rows((7, 7), 2), bert, bert)
+    b = word_level(softmax_rows((7, 7), 3), piece, piece)
+    assert tokens_line_up(bert, bert, piece, piece) is not None
+    assert tokens_line_up(a[1], a[2], b[1], b[2]) is not None  # "the" against "The"
+    assert words_line_up(a[1], a[2], b[1], b[2]) is None
+    assert a[0].shape == b[0].shape == (4, 4)
+
+
+def test_words_that_differ_are_named_as_they_are_written():
+    assert "“Cat” against “dog”" in words_line_up(["The", "Cat"], [], ["the", "dog"], [])
+    assert "different numbers" in words_line_up(["a"], ["a"], ["a", "b"], ["a", "b"])
+
+
+def test_word_level_keeps_masked_cells_zero_and_a_row_that_saw_only_a_special_token_empty():
+    # decoder self-attention: query i is the token produced at step i, keys start with [BOS]
+    query, key = ["El", "río", "[EOS]"], ["[BOS]", "El", "río"]
+    visible = np.tril(np.ones((3, 3), dtype=bool))
+    weights = np.where(visible, softmax_rows((3, 3), 4), 0).astype(np.float32)
+    weights /= weights.sum(axis=1, keepdims=True)
+    merged, words_q, words_k, shown = word_level(weights, query, key, visible)
+    assert words_q == words_k == ("El", "río")
+    np.testing.assert_array_equal(shown, [[False, False], [True, False]])
+    np.testing.assert_array_equal(merged[0], [0, 0])  # "El" saw only [BOS]
+    assert merged[1, 1] == 0 and merged[1, 0] == pytest.approx(1.0)

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import attnviz
-from tests.app.helpers import figures, widget, z_of
+from tests.app.helpers import figures, ticks, widget, z_of
 from tests.app.helpers import open_page as open_any
 
 
@@ -102,3 +102,61 @@ def test_switching_off_a_translators_heads_shows_both_outputs():
     outputs = [block.value for block in app.markdown if block.value.startswith("**Output")]
     assert len(outputs) == 2 and "El coche rojo" in outputs[0]
     assert app.query_params["off"] == "2.0,2.1,2.2,2.3"
+
+
+# --- advice that works, and views for a model with a single head (issue 16, items 4 and 5) ---
+
+
+def notices(app: AppTest) -> str:
+    return " ".join(info.value for info in app.info)
+
+
+def test_two_models_on_one_text_line_up_word_by_word_as_the_advice_says():
+    # minilm-l6: [CLS] the animal ... [SEP]; transformer-en-es: The animal ... [EOS]
+    app = open_page()
+    widget(app.button, "Two models, one text").click().run()
+    assert app.query_params["model2"] == "transformer-en-es"
+    assert "No difference map" in notices(app) and "Turn on “Compare words”" in notices(app)
+    app.toggle(key="compare.words").set_value(True).run()
+    assert not app.exception
+    assert "No difference map" not in notices(app)
+    a, b, difference = figures(app)[:3]
+    assert ticks(a) == ticks(difference) and "[CLS]" not in ticks(a) and "[EOS]" not in ticks(b)
+    assert [token.casefold() for token in ticks(a)] == [token.casefold() for token in ticks(b)]
+    np.testing.assert_allclose(z_of(difference), z_of(a) - z_of(b), atol=1e-6)
+    np.testing.assert_allclose(z_of(a).sum(axis=1), 1.0, rtol=1e-5)  # renormalised rows
+
+
+def test_two_sentences_get_no_advice_that_cannot_work():
+    app = open_page(text=TEXT)
+    widget(app.button, "One head, two sentences").click().run()
+    assert "No difference map" in notices(app) and "different texts" in notices(app)
+    assert "Compare words" not in notices(app)
+    app.toggle(key="compare.words").set_value(True).run()
+    assert "No difference map" in notices(app) and "Compare words" not in notices(app)
+
+
+def test_a_single_head_model_gets_defaults_that_fit_and_no_one_square_similarity():
+    app = open_page(model="bahdanau-en-es", text="The red car is very fast.")
+    assert not app.exception
+    assert "does not exist" not in notices(app)
+    assert (app.query_params["head2"], app.query_params["layer2"]) == ("0", "0")
+    assert "single cross head" in notices(app)
+    assert len(figures(app)) == 3  # A, B and their difference; no 1 x 1 similarity matrix
+    assert widget(app.button, "Two heads of one layer").disabled
+    assert widget(app.button, "Same head, two layers").disabled
+    assert not widget(app.button, "Two models, one text").disabled
+    assert any("no second head and no second layer" in c.value for c in app.caption)
+
+
+def test_a_users_own_value_out_of_range_is_named_with_the_true_range():
+    app = open_page(model="bahdanau-en-es", text="The red car is very fast.", head2="1")
+    assert "head 1 does not exist (only 0)" in notices(app)
+
+
+def test_side_b_takes_side_as_layer_only_where_it_fits_and_then_says_nothing():
+    app = open_page(text=TEXT, layer="5", head="11", model2="transformer-en-es")
+    assert not app.exception
+    assert "does not exist" not in notices(app)
+    assert app.query_params["layer"] == "5" and app.query_params["layer2"] == "0"
+    assert app.query_params["head2"] == "0"  # head 12 would come next; B has four heads
