@@ -10,6 +10,7 @@ import streamlit as st
 
 from attnviz.analysis import STATISTICS
 from attnviz.figures import COLOR_SCALES, Colouring
+from attnviz.models.base import ModelInfo
 from attnviz.ui import heads as views
 from attnviz.ui.cache import get_run
 from attnviz.ui.controls import (
@@ -23,7 +24,7 @@ from attnviz.ui.controls import (
 from attnviz.ui.display import DisplayMaps, display_maps, flow_map
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params
-from attnviz.ui.safe_text import show_error
+from attnviz.ui.safe_text import escape_markdown, show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, model_picker, show_notices
 
@@ -77,8 +78,12 @@ def display_controls() -> Colouring:
     return Colouring(scale, log)
 
 
-def heads_controls() -> HeadChoice | None:
-    """Text, model, kind, layer and head; None (with a message shown) if the model fails."""
+def heads_controls() -> tuple[HeadChoice, str] | None:
+    """Text, model, kind, layer, head and view; None (with a message shown) if the model fails.
+
+    The view is drawn below the pickers but chosen first: a view of the whole layer has no Head
+    picker, and the views offered depend on how many heads the kind has.
+    """
     with st.sidebar:
         model = model_picker(state("model"))
     text = st.text_area("Text", key=state("text"), height=80, max_chars=20_000)
@@ -90,8 +95,44 @@ def heads_controls() -> HeadChoice | None:
         apply_head_params(
             KEY, {name: pending.pop(name) for name in ("kind", "layer", "head")}, info
         )
-    kind, layer, head = kind_layer_head(KEY, info)
-    return HeadChoice(model, text, kind, layer, head)
+    pickers = st.container()
+    kind = st.session_state.get(state("kind"))
+    view = view_picker(model, info, kind if kind in info.kinds else info.kinds[0])
+    with pickers:
+        kind, layer, head = kind_layer_head(KEY, info, show_head=view not in views.LAYER_VIEWS)
+    return HeadChoice(model, text, kind, layer, head), view
+
+
+def view_picker(model: str, info: ModelInfo, kind: str) -> str:
+    """The views that mean something for this kind; a view that needs more heads than the kind
+    has is not offered, and the page says why (with a notice if it was the one chosen)."""
+    offered = views.views_for(info.layers[kind], info.heads[kind])
+    left_out = [views.VIEW_LABELS[view] for view in views.VIEWS if view not in offered]
+    chosen = st.session_state.get(state("view"), "head")
+    if chosen not in offered:
+        st.session_state[state("view")] = "head"
+        show_notices(
+            [
+                f"{views.VIEW_LABELS[chosen]} compares heads, and {model} has a single {kind} "
+                "head; showing Head instead."
+            ]
+        )
+    view = st.radio(
+        "View",
+        offered,
+        key=state("view"),
+        horizontal=True,
+        format_func=views.VIEW_LABELS.get,
+        label_visibility="collapsed",
+    )
+    if left_out:
+        st.caption(
+            escape_markdown(
+                f"{model} has a single {kind} head, so the views that compare heads "
+                f"({', '.join(left_out)}) are not offered."
+            )
+        )
+    return view
 
 
 def pick_head_in_layer() -> None:
@@ -113,11 +154,14 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
     """The query token to follow and the key token to look at (the same one for self kinds)."""
     pending = st.session_state.get(state("pending")) or {}
     for name, tokens in (("token", maps.query_tokens), ("key_token", maps.key_tokens)):
+        first_word = views.first_word(tokens)  # not [CLS]: what it attends to says little
         raw = pending.pop(name, None)
         if raw is not None:
-            st.session_state[state(name)], note = read_int({name: raw}, name, len(tokens))
+            st.session_state[state(name)], note = read_int(
+                {name: raw}, name, len(tokens), first_word
+            )
             show_notices([note] if note else [])
-        keep_in_range(state(name), tuple(range(len(tokens))), 0)
+        keep_in_range(state(name), tuple(range(len(tokens))), first_word)
     columns = st.columns(2)
     label = views.token_label
     query_tokens, key_tokens = maps.query_tokens, maps.key_tokens  # not the maps' arrays
@@ -139,6 +183,23 @@ def token_pickers(maps: DisplayMaps) -> tuple[int, int]:
             format_func=lambda i: label(i, key_tokens[i]),
         )
     return query, key
+
+
+def aggregate_picker(maps: DisplayMaps) -> str:
+    """Mean and max when the layer has several heads, rollout and flow when the model has."""
+    offered = views.aggregates_for(maps.n_layers, maps.n_heads)
+    chosen = st.session_state.get(state("aggregate"), offered[0])
+    if chosen not in offered:
+        st.session_state[state("aggregate")] = offered[0]
+        show_notices(
+            [
+                f"The {views.AGGREGATE_LABELS[chosen]} is the head itself when a layer has one "
+                f"head; showing the {views.AGGREGATE_LABELS[offered[0]]} instead."
+            ]
+        )
+    return st.selectbox(
+        "Aggregate", offered, key=state("aggregate"), format_func=views.AGGREGATE_LABELS.get
+    )
 
 
 def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colouring) -> None:
@@ -167,18 +228,18 @@ def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colou
             state("overview"),
         )
     elif view == "aggregate":
-        aggregate = st.selectbox(
-            "Aggregate",
-            views.AGGREGATES,
-            key=state("aggregate"),
-            format_func=views.AGGREGATE_LABELS.get,
-        )
+        aggregate = aggregate_picker(maps)
         title = f"{where} · {views.AGGREGATE_LABELS[aggregate]}"
         options = (st.session_state[state("hide")], st.session_state[state("merge")])
         flow = lambda: flow_map(choice.model, choice.text, choice.kind, *options, choice.layer)  # noqa: E731
         views.show_aggregate(maps, choice.layer, aggregate, title, colouring, flow)
     elif view == "statistics":
-        statistic = st.selectbox("Statistic", tuple(STATISTICS), key=state("statistic"))
+        statistic = st.selectbox(
+            "Statistic",
+            tuple(STATISTICS),
+            key=state("statistic"),
+            format_func=views.STATISTIC_LABELS.get,
+        )
         views.show_statistics(
             maps,
             choice.layer,
@@ -235,17 +296,10 @@ def main() -> None:
     show_notices(st.session_state.pop(state("notices"), []))
     with st.sidebar:
         colouring = display_controls()
-    choice = heads_controls()
-    if choice is None:
+    controls = heads_controls()
+    if controls is None:
         return
-    view = st.radio(
-        "View",
-        views.VIEWS,
-        key=state("view"),
-        horizontal=True,
-        format_func=views.VIEW_LABELS.get,
-        label_visibility="collapsed",
-    )
+    choice, view = controls
     if not choice.text.strip():
         st.warning("The text is empty; type at least one word.")
     elif (maps := load_maps(choice)) is not None:

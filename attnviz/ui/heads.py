@@ -6,7 +6,7 @@ or statistic cells call `open_head`, which the page provides.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import streamlit as st
@@ -21,6 +21,7 @@ from attnviz.analysis import (
     head_mean,
     head_roles,
     head_statistics,
+    special_token_mask,
 )
 from attnviz.attention import Run
 from attnviz.figures import (
@@ -34,7 +35,7 @@ from attnviz.figures import (
 )
 from attnviz.ui.display import DisplayMaps
 from attnviz.ui.presentation import is_presenting
-from attnviz.ui.safe_text import show_info
+from attnviz.ui.safe_text import escape_markdown, show_info
 from attnviz.ui.widgets import Download, file_stem, show_chart
 
 VIEWS = ("head", "overview", "aggregate", "statistics", "token")
@@ -45,6 +46,10 @@ VIEW_LABELS = {
     "statistics": "Statistics",
     "token": "Token focus",
 }
+# Views that compare heads: with a single head they would show one cell or the head itself.
+MANY_HEAD_VIEWS = ("overview", "aggregate", "statistics")
+# Views that use no single head (all heads of the layer): no Head picker there.
+LAYER_VIEWS = ("aggregate", "token")
 AGGREGATES = ("mean", "max", "rollout", "flow")
 AGGREGATE_LABELS = {
     "mean": "mean over the layer's heads",
@@ -52,6 +57,35 @@ AGGREGATE_LABELS = {
     "rollout": "attention rollout up to this layer",
     "flow": "attention flow up to this layer",
 }
+# What the statistic list shows; the ids (STATISTICS' keys) stay in URLs and exports.
+STATISTIC_LABELS = {
+    "entropy": "Entropy (nats)",
+    "normalised_entropy": "Normalised entropy",
+    "distance": "Attention distance (tokens)",
+    "first": "Attention to the first token",
+    "last": "Attention to the last token",
+    "sep": "Attention to [SEP] (end tokens)",
+    "cls": "Attention to [CLS] (start tokens)",
+    "self": "Attention to itself",
+    "previous": "Attention to the previous token",
+    "next": "Attention to the next token",
+    "punctuation": "Attention to punctuation",
+}
+
+
+def views_for(n_layers: int, n_heads: int) -> tuple[str, ...]:
+    """The views that mean something for a kind with `n_layers` x `n_heads` heads."""
+    if n_layers * n_heads > 1:
+        return VIEWS
+    return tuple(view for view in VIEWS if view not in MANY_HEAD_VIEWS)
+
+
+def aggregates_for(n_layers: int, n_heads: int) -> tuple[str, ...]:
+    """Mean and max need two heads in a layer; rollout and flow, two heads in the model."""
+    offered = ("mean", "max") if n_heads > 1 else ()
+    return offered + (("rollout", "flow") if n_layers * n_heads > 1 else ())
+
+
 # Short cell labels for the role names of ROLE_THRESHOLDS; the full rule is in the legend.
 ROLE_SHORT = {
     "previous token": "prev",
@@ -73,12 +107,15 @@ def show_head(
     grid_key: str,
     run: Callable[[], Run] | None = None,
 ) -> None:
-    """The chosen head's heatmap beside the layer's small multiples (below, when presenting).
+    """The chosen head's heatmap beside the layer's small multiples (below, when presenting;
+    none for a layer of one head).
 
     run: fetches the run offered for download as JSON and NPZ beside the figure.
     """
     st.caption("Rows are query tokens, columns are key tokens: each row sums to 1.")
-    main, side = (st.container(), st.container()) if is_presenting() else st.columns([3, 2])
+    alone = maps.n_heads == 1  # a layer of one head: its small multiple would be this head again
+    stacked = is_presenting() or alone
+    main, side = (st.container(), st.container()) if stacked else st.columns([3, 2])
     with main:
         figure = head_heatmap(
             maps.weights[layer, head],
@@ -91,6 +128,8 @@ def show_head(
         stem = file_stem(title)
         matrix = (maps.weights[layer, head], maps.query_tokens, maps.key_tokens)
         show_chart(figure, "heads.main", download=Download(stem, matrix, run))
+    if alone:
+        return
     with side:
         st.caption(f"All heads of layer {layer} on one colour scale. Click a head to open it.")
         grid = layer_small_multiples(maps.weights[layer], head, maps.visible, colouring)
@@ -184,18 +223,29 @@ def show_statistics(
     labels = [
         [" ".join(ROLE_SHORT.get(role, role) for role in cell) for cell in row] for row in roles
     ]
-    st.caption(f"**{statistic}**: {STATISTICS[statistic]}. Click a cell to open that head.")
+    label = STATISTIC_LABELS[statistic]
+    st.caption(
+        f"**{escape_markdown(label)}**: {escape_markdown(STATISTICS[statistic])}. "
+        "Click a cell to open that head."
+    )
     chosen = values[statistic]
     if np.isnan(chosen).all():
-        st.info(f"{statistic} is not defined for this kind of attention.")
+        st.info(f"{escape_markdown(label)} is not defined for this kind of attention.")
         return
     value_range = (0.0, 1.0) if statistic not in ("entropy", "distance") else None
-    figure = statistic_heatmap(chosen, statistic, labels, (layer, head), value_range)
+    figure = statistic_heatmap(chosen, label, labels, (layer, head), value_range)
     show_chart(figure, key, on_select=on_pick)
     with st.expander("How heads get their role labels (after Clark et al., 2019)"):
         for role, (name, threshold, rule) in ROLE_THRESHOLDS.items():
-            short = ROLE_SHORT.get(role, role)
-            st.markdown(f"- **{short}** ({role}): {rule} (`{name}` > {threshold:g})")
+            short = escape_markdown(ROLE_SHORT.get(role, role))
+            rule = escape_markdown(f"{rule} ({STATISTIC_LABELS[name].lower()} > {threshold:g})")
+            st.markdown(f"- **{short}** ({escape_markdown(role)}): {rule}")
+
+
+def first_word(tokens: Sequence[str]) -> int:
+    """The index of the first token that is not special ([CLS], <s> ...), else 0."""
+    words = np.flatnonzero(~special_token_mask(tokens))
+    return int(words[0]) if len(words) else 0
 
 
 def token_label(index: int, token: str) -> str:

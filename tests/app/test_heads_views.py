@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 import attnviz
 from attnviz.analysis import (
     FLOW_LIMIT_NOTE,
+    STATISTICS,
     attention_flow,
     attention_rollout,
     head_max,
@@ -115,3 +116,54 @@ def test_decoder_only_models_draw_the_causal_triangle_as_masked(tiny_folders):
     upper = np.triu(np.ones_like(z, dtype=bool), k=1)
     assert np.isnan(z[upper]).all() and not np.isnan(z[~upper]).any()
     assert figure["layout"]["plot_bgcolor"] == "#d0d0d0"
+
+
+# --- labels, first word, pickers that do something, single-head models (issue 16) ---
+
+
+def test_the_statistic_list_shows_labels_while_the_url_keeps_ids():
+    app = open_page(text=TEXT, view="statistics")
+    box = next(box for box in app.selectbox if box.label == "Statistic")
+    assert "Normalised entropy" in box.options and "Attention to [SEP] (end tokens)" in box.options
+    assert not {"normalised_entropy", "sep", "cls"} & set(box.options)
+    box.set_value("sep").run()
+    assert app.query_params["statistic"] == "sep"
+    assert figures(app)[0]["data"][0]["colorbar"]["title"]["text"].startswith("Attention to [SEP]")
+
+
+def test_token_focus_starts_on_the_first_word_not_on_cls():
+    app = open_page(text=TEXT, view="token")
+    token = next(box for box in app.selectbox if box.label == "Token")
+    assert token.value == 1 and app.query_params["token"] == "1"
+    assert "the" in figures(app)[0]["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("view", ["aggregate", "token"])
+def test_views_of_a_whole_layer_have_no_head_picker_and_keep_the_head(view):
+    app = open_page(text=TEXT, view=view, layer="2", head="3")
+    assert "Head" not in [box.label for box in app.selectbox]
+    assert app.query_params["head"] == "3"
+    app.radio(key="heads.view").set_value("head").run()
+    assert next(box for box in app.selectbox if box.label == "Head").value == 3
+    assert app.query_params["head"] == "3"
+
+
+def test_a_single_head_model_is_offered_only_the_views_that_mean_something():
+    app = open_page(model="bahdanau-en-es", text="The red car is very fast.", view="statistics")
+    assert not app.exception
+    assert any("Statistics compares heads" in info.value for info in app.info)
+    assert app.radio(key="heads.view").options == ["Head", "Token focus"]
+    assert any("Model overview, Aggregates, Statistics" in c.value for c in app.caption)
+    assert "view" not in app.query_params
+    assert len(figures(app)) == 1  # the head alone, without a one-thumbnail small multiple
+
+
+def test_one_head_per_layer_offers_rollout_and_flow_but_not_mean_or_max():
+    from attnviz.ui import heads as views
+
+    assert views.aggregates_for(3, 1) == ("rollout", "flow")
+    assert views.aggregates_for(1, 4) == views.AGGREGATES
+    assert views.aggregates_for(1, 1) == ()
+    assert "statistics" in views.views_for(3, 1) and "statistics" not in views.views_for(1, 1)
+    assert set(views.STATISTIC_LABELS) == set(STATISTICS)
+    assert views.first_word(["[CLS]", "<s>", "the"]) == 2 and views.first_word(["[CLS]"]) == 0
