@@ -238,8 +238,14 @@ def show_statistics(
     with st.expander("How heads get their role labels (after Clark et al., 2019)"):
         for role, (name, threshold, rule) in ROLE_THRESHOLDS.items():
             short = escape_markdown(ROLE_SHORT.get(role, role))
-            rule = escape_markdown(f"{rule} ({STATISTIC_LABELS[name].lower()} > {threshold:g})")
+            measure = lower_first(STATISTIC_LABELS[name])
+            rule = escape_markdown(f"{rule}; in numbers: {measure} > {threshold:g}")
             st.markdown(f"- **{short}** ({escape_markdown(role)}): {rule}")
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: "Attention to [SEP]" -> "attention to [SEP]"."""
+    return label[:1].lower() + label[1:]
 
 
 def first_word(tokens: Sequence[str]) -> int:

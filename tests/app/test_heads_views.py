@@ -167,3 +167,10 @@ def test_one_head_per_layer_offers_rollout_and_flow_but_not_mean_or_max():
     assert "statistics" in views.views_for(3, 1) and "statistics" not in views.views_for(1, 1)
     assert set(views.STATISTIC_LABELS) == set(STATISTICS)
     assert views.first_word(["[CLS]", "<s>", "the"]) == 2 and views.first_word(["[CLS]"]) == 0
+
+
+def test_the_role_legend_names_statistics_by_their_labels():
+    app = open_page(text=TEXT, view="statistics")
+    legend = " ".join(block.value for block in app.markdown if block.value.startswith("- **"))
+    assert "in numbers: attention to \\[SEP\\] (end tokens) \\> 0.5" in legend
+    assert "`sep`" not in legend
