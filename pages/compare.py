@@ -156,6 +156,11 @@ def preset_buttons(a: HeadChoice | None) -> None:
 def ablation_controls(a: HeadChoice) -> Heads:
     """Which of side A's heads to switch off; invalid URL values fall back with a notice."""
     info = get_model(a.model).info
+    if not getattr(get_model(a.model), "switchable", {}).get(a.kind):
+        # An RNN's one alignment: said before anyone picks a head, not after
+        st.session_state.pop(f"{KEY}.off", None)
+        show_info(f"{a.model} cannot switch its {a.kind} heads off.")
+        return ()
     options = [
         f"{layer}.{head}"
         for layer in range(info.layers[a.kind])

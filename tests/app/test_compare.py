@@ -147,6 +147,7 @@ def test_a_single_head_model_gets_defaults_that_fit_and_no_one_square_similarity
     assert widget(app.button, "Same head, two layers").disabled
     assert not widget(app.button, "Two models, one text").disabled
     assert any("no second head and no second layer" in c.value for c in app.caption)
+    assert "cannot switch its cross heads off" in notices(app) and not app.multiselect
 
 
 def test_a_users_own_value_out_of_range_is_named_with_the_true_range():
