@@ -23,6 +23,7 @@ from attnviz.models.base import (
     ModelInfo,
     check_config_sizes,
     clean_text,
+    refuse_unknown_options,
     safetensors_elements,
     shown_path,
 )
@@ -201,8 +202,7 @@ class HFModel:
         """
         beam = int(options.pop("beam", 1))
         ablate = ablation.check_heads(options.pop("ablate", ()), self.switchable, self.info.heads)
-        if options:
-            raise ValueError(f"Unknown option(s) {', '.join(options)}; allowed: beam, ablate.")
+        refuse_unknown_options(options, ("beam", "ablate"))
         if beam < 1:
             raise ValueError(f"Beam width must be at least 1, got {beam}.")
         cleaned, _ = clean_text(text)

@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from attnviz.attention import AttentionMaps, Run
-from attnviz.models.base import ModelInfo
+from attnviz.models.base import ModelInfo, refuse_unknown_options
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
     beam_search,
@@ -409,7 +409,7 @@ class RNNModel:
         record = {k: torch.stack(v, dim=1) for k, v in steps.items()}  # [1, step, ...]
         return output, {**record, "annotations": memory["annotations"]}
 
-    def run(self, text: str, beam: int = 1, hypothesis: int = 0) -> Run:
+    def run(self, text: str, beam: int = 1, hypothesis: int = 0, **unknown: Any) -> Run:
         """Translate `text`; the `cross` map is the alignment of the output actually produced
         (no map at all for the score "none", which has no attention).
 
@@ -419,7 +419,9 @@ class RNNModel:
         extras: `top_next` (per step, the 5 likeliest tokens with probabilities),
         `encoder_states` `[source, 2*encoder_hidden]`, `decoder_queries` `[target, decoder_hidden]`
         (s_{i-1}, the query of step i) and `contexts` `[target, 2*encoder_hidden]`.
+        Any other option is a ValueError that names the allowed ones.
         """
+        refuse_unknown_options(unknown, ("beam", "hypothesis"))
         beam = check_beam(beam)
         cleaned, source_ids, source_tokens, notes = prepare_source(
             text, self.source_tokenizer, self.config.max_source_tokens

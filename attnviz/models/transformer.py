@@ -18,7 +18,7 @@ from torch import nn
 
 from attnviz.attention import AttentionMaps, Run
 from attnviz.models import ablation
-from attnviz.models.base import ModelInfo
+from attnviz.models.base import ModelInfo, refuse_unknown_options
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
     beam_search,
@@ -359,7 +359,14 @@ class TransformerModel:
             max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
             return beam_search(_TransformerStepper(self.network, encoded), beam, max_steps)
 
-    def run(self, text: str, beam: int = 1, hypothesis: int = 0, ablate: Iterable = ()) -> Run:
+    def run(
+        self,
+        text: str,
+        beam: int = 1,
+        hypothesis: int = 0,
+        ablate: Iterable = (),
+        **unknown: Any,
+    ) -> Run:
         """Translate `text` and return all three kinds of attention for the output produced.
 
         hypothesis: with beam > 1, which of beam search's hypotheses (best first) to show;
@@ -368,7 +375,9 @@ class TransformerModel:
 
         Row i of `decoder_self` and `cross` is the step that produced target token i; its input
         was the token before (`extras["decoder_inputs"]`), [BOS] for the first step.
+        Any other option is a ValueError that names the allowed ones.
         """
+        refuse_unknown_options(unknown, ("beam", "hypothesis", "ablate"))
         ablate = ablation.check_heads(ablate, self.switchable, self.info.heads)
         with ablation.switched_off(ablate):
             return self._run(text, beam, hypothesis)
