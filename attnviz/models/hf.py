@@ -1,7 +1,10 @@
 """Hugging Face models from a folder on disk: encoders, decoder-only and encoder-decoder.
 
-Weights load from safetensors only and never from a hub. Attention is read from the model's
-own `output_attentions=True` return value with the eager implementation, so the maps shown are
+Weights load from safetensors only and never from a hub: every `from_pretrained` here passes
+`local_files_only=True` (`LOCAL_ONLY`), so nothing reaches the network whatever the environment
+says, and importing this module leaves the environment alone (a notebook's own
+`from_pretrained` may still download). Attention is read from the model's own
+`output_attentions=True` return value with the eager implementation, so the maps shown are
 exactly those `transformers` computes.
 """
 
@@ -29,10 +32,8 @@ from attnviz.models.base import (
 )
 from attnviz.models.folders import resolve
 
-# Never reach for a hub, whatever the environment says.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
+# What every `from_pretrained` of attnviz passes: files on disk only, no code from the folder.
+LOCAL_ONLY = {"local_files_only": True, "trust_remote_code": False}
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 TOKENIZER_FILES = (
     "tokenizer.json",
@@ -430,8 +431,7 @@ def damaged_json(folder: Path) -> Path | None:
 def _load_unlocked(folder: Path, name: str) -> HFModel:
     from transformers import AutoConfig, AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer
 
-    common = {"local_files_only": True, "trust_remote_code": False}
-    hf_config = AutoConfig.from_pretrained(folder, **common)
+    hf_config = AutoConfig.from_pretrained(folder, **LOCAL_ONLY)
     architecture = architecture_of(hf_config)
     model_class = AutoModelForSeq2SeqLM if architecture == "encoder-decoder" else AutoModel
     if architecture == "decoder":
@@ -444,7 +444,7 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
         attn_implementation="eager",
         use_safetensors=True,
         output_loading_info=True,
-        **common,
+        **LOCAL_ONLY,
     )
     missing = [key for key in loading.get("missing_keys", ()) if key not in _tied_keys(model)]
     if missing or loading.get("mismatched_keys"):
@@ -455,7 +455,7 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
             "show a model with random weights."
         )
     model.eval()
-    tokenizer = AutoTokenizer.from_pretrained(folder, **common)
+    tokenizer = AutoTokenizer.from_pretrained(folder, **LOCAL_ONLY)
     config = driving_config(hf_config, architecture, model)
     if model_class is not AutoModel and architecture == "decoder":
         # Attention is read from the base model inside; the whole model gives predictions.
