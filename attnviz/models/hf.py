@@ -11,7 +11,6 @@ exactly those `transformers` computes.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import os
 import threading
@@ -381,24 +380,41 @@ def load_minilm() -> HFModel:
 def load_folder(path: str | os.PathLike[str], name: str | None = None) -> HFModel:
     """A model folder on disk; loaded once per process while its files stay unchanged.
 
-    Cached by the resolved folder: every spelling of one path (`~`, `..`, `//`, a symlink)
-    is the same model, named by its resolved path. name: what runs are called instead, such
-    as a Hugging Face name.
+    Cached by the resolved folder in the one model cache (`attnviz.models.registry.LOADED`):
+    every spelling of one path (`~`, `..`, `//`, a symlink) is the same model, named by its
+    resolved path. name: what runs are called instead, such as a Hugging Face name.
     """
-    folder = check_folder(path)
+    from attnviz.models import registry
+
+    key = folder_key(path, name)
+    folder, run_name = Path(key[1]), key[3]
+
+    def make() -> HFModel:
+        check_folder(path)  # checked when loaded; a changed file makes a new key
+        return _load(folder, run_name)
+
+    return registry.cached(key, make, shipped=False)  # type: ignore[return-value]
+
+
+def folder_key(path: str | os.PathLike[str], name: str | None = None) -> tuple:
+    """("folder", resolved folder, (file, mtime) pairs, run name): what a folder's model is
+    cached by. Reads the folder's listing only; ValueError if it is no folder."""
+    folder = resolve(str(path))
+    try:
+        is_folder = folder is not None and folder.is_dir()
+    except OSError:
+        is_folder = False
+    if not is_folder:
+        check_folder(path)  # raises the sentence that says what is wrong
+    assert folder is not None
     try:
         stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
     except OSError as error:
         raise ValueError(f"{str(path)!r} cannot be read ({error.strerror}).") from None
-    return _load_cached(str(folder), stamp, name or str(folder))
+    return ("folder", str(folder), stamp, name or str(folder))
 
 
 _load_lock = threading.Lock()
-
-
-@functools.lru_cache(maxsize=8)
-def _load_cached(folder: str, stamp: tuple, name: str) -> HFModel:
-    return _load(Path(folder), name)
 
 
 def _load(folder: Path, name: str) -> HFModel:
