@@ -74,8 +74,7 @@ def shipped_from(monkeypatch):
     from attnviz.ui import cache
 
     def clear() -> None:
-        registry._load_named_once.cache_clear()
-        cache.MODELS.clear()
+        registry.LOADED.clear()
         cache.RUNS.clear()
 
     def use(weights: Path) -> None:

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -59,6 +59,14 @@ def no_attention_sentence(name: str) -> str:
     return NO_ATTENTION.get(
         name, f"{name} returned no attention maps, so there is nothing to draw."
     )
+
+
+def refuse_unknown_options(options: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    """ValueError naming the options a model's `run` does not take, and the ones it does."""
+    if options:
+        raise ValueError(
+            f"Unknown option(s) {', '.join(map(str, options))}; allowed: {', '.join(allowed)}."
+        )
 
 
 def clean_text(text: str, max_chars: int = 20_000) -> tuple[str, tuple[str, ...]]:

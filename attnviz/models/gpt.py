@@ -18,7 +18,7 @@ from torch import nn
 
 from attnviz.attention import AttentionMaps, Run
 from attnviz.models import ablation, sampling
-from attnviz.models.base import ModelInfo, clean_text
+from attnviz.models.base import ModelInfo, clean_text, refuse_unknown_options
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
     load_weights,
@@ -191,12 +191,14 @@ class GPTModel:
             window = torch.tensor([ids[-self.config.context :]])
             return self.network(window)["logits"][0, -1]
 
-    def run(self, text: str, beam: int = 1, ablate: Any = ()) -> Run:
+    def run(self, text: str, beam: int = 1, ablate: Any = (), **unknown: Any) -> Run:
         """Every layer's causal self-attention over `text`, and the next-token predictions.
 
         beam: only 1 (a language model reads the text, it translates nothing); ablate:
-        (kind, layer, head) triples switched off for this run only.
+        (kind, layer, head) triples switched off for this run only. Any other option is a
+        ValueError that names these two.
         """
+        refuse_unknown_options(unknown, ("beam", "ablate"))
         if beam != 1:
             raise ValueError(f"{self.info.name} reads text and takes no beam width, got {beam!r}.")
         heads = ablation.check_heads(ablate, self.switchable, self.info.heads)

@@ -1,14 +1,16 @@
 """Hugging Face models from a folder on disk: encoders, decoder-only and encoder-decoder.
 
-Weights load from safetensors only and never from a hub. Attention is read from the model's
-own `output_attentions=True` return value with the eager implementation, so the maps shown are
+Weights load from safetensors only and never from a hub: every `from_pretrained` here passes
+`local_files_only=True` (`LOCAL_ONLY`), so nothing reaches the network whatever the environment
+says, and importing this module leaves the environment alone (a notebook's own
+`from_pretrained` may still download). Attention is read from the model's own
+`output_attentions=True` return value with the eager implementation, so the maps shown are
 exactly those `transformers` computes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import os
 import threading
@@ -23,15 +25,14 @@ from attnviz.models.base import (
     ModelInfo,
     check_config_sizes,
     clean_text,
+    refuse_unknown_options,
     safetensors_elements,
     shown_path,
 )
 from attnviz.models.folders import resolve
 
-# Never reach for a hub, whatever the environment says.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
+# What every `from_pretrained` of attnviz passes: files on disk only, no code from the folder.
+LOCAL_ONLY = {"local_files_only": True, "trust_remote_code": False}
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 TOKENIZER_FILES = (
     "tokenizer.json",
@@ -201,8 +202,7 @@ class HFModel:
         """
         beam = int(options.pop("beam", 1))
         ablate = ablation.check_heads(options.pop("ablate", ()), self.switchable, self.info.heads)
-        if options:
-            raise ValueError(f"Unknown option(s) {', '.join(options)}; allowed: beam, ablate.")
+        refuse_unknown_options(options, ("beam", "ablate"))
         if beam < 1:
             raise ValueError(f"Beam width must be at least 1, got {beam}.")
         cleaned, _ = clean_text(text)
@@ -380,24 +380,41 @@ def load_minilm() -> HFModel:
 def load_folder(path: str | os.PathLike[str], name: str | None = None) -> HFModel:
     """A model folder on disk; loaded once per process while its files stay unchanged.
 
-    Cached by the resolved folder: every spelling of one path (`~`, `..`, `//`, a symlink)
-    is the same model, named by its resolved path. name: what runs are called instead, such
-    as a Hugging Face name.
+    Cached by the resolved folder in the one model cache (`attnviz.models.registry.LOADED`):
+    every spelling of one path (`~`, `..`, `//`, a symlink) is the same model, named by its
+    resolved path. name: what runs are called instead, such as a Hugging Face name.
     """
-    folder = check_folder(path)
+    from attnviz.models import registry
+
+    key = folder_key(path, name)
+    folder, run_name = Path(key[1]), key[3]
+
+    def make() -> HFModel:
+        check_folder(path)  # checked when loaded; a changed file makes a new key
+        return _load(folder, run_name)
+
+    return registry.cached(key, make, shipped=False)  # type: ignore[return-value]
+
+
+def folder_key(path: str | os.PathLike[str], name: str | None = None) -> tuple:
+    """("folder", resolved folder, (file, mtime) pairs, run name): what a folder's model is
+    cached by. Reads the folder's listing only; ValueError if it is no folder."""
+    folder = resolve(str(path))
+    try:
+        is_folder = folder is not None and folder.is_dir()
+    except OSError:
+        is_folder = False
+    if not is_folder:
+        check_folder(path)  # raises the sentence that says what is wrong
+    assert folder is not None
     try:
         stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()))
     except OSError as error:
         raise ValueError(f"{str(path)!r} cannot be read ({error.strerror}).") from None
-    return _load_cached(str(folder), stamp, name or str(folder))
+    return ("folder", str(folder), stamp, name or str(folder))
 
 
 _load_lock = threading.Lock()
-
-
-@functools.lru_cache(maxsize=8)
-def _load_cached(folder: str, stamp: tuple, name: str) -> HFModel:
-    return _load(Path(folder), name)
 
 
 def _load(folder: Path, name: str) -> HFModel:
@@ -430,8 +447,7 @@ def damaged_json(folder: Path) -> Path | None:
 def _load_unlocked(folder: Path, name: str) -> HFModel:
     from transformers import AutoConfig, AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer
 
-    common = {"local_files_only": True, "trust_remote_code": False}
-    hf_config = AutoConfig.from_pretrained(folder, **common)
+    hf_config = AutoConfig.from_pretrained(folder, **LOCAL_ONLY)
     architecture = architecture_of(hf_config)
     model_class = AutoModelForSeq2SeqLM if architecture == "encoder-decoder" else AutoModel
     if architecture == "decoder":
@@ -444,7 +460,7 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
         attn_implementation="eager",
         use_safetensors=True,
         output_loading_info=True,
-        **common,
+        **LOCAL_ONLY,
     )
     missing = [key for key in loading.get("missing_keys", ()) if key not in _tied_keys(model)]
     if missing or loading.get("mismatched_keys"):
@@ -455,7 +471,7 @@ def _load_unlocked(folder: Path, name: str) -> HFModel:
             "show a model with random weights."
         )
     model.eval()
-    tokenizer = AutoTokenizer.from_pretrained(folder, **common)
+    tokenizer = AutoTokenizer.from_pretrained(folder, **LOCAL_ONLY)
     config = driving_config(hf_config, architecture, model)
     if model_class is not AutoModel and architecture == "decoder":
         # Attention is read from the base model inside; the whole model gives predictions.

@@ -9,7 +9,8 @@ custom code) before anything is loaded.
 
 Nothing here touches the network unless asked: `download(name)` is the one deliberate act,
 and it fetches only configuration, tokenizer and safetensors files, in a child process, so the
-process that serves attnviz stays offline (`attnviz.models.hf` sets HF_HUB_OFFLINE).
+process that serves attnviz stays offline (its loads pass `local_files_only=True`,
+`attnviz.models.hf.LOCAL_ONLY`).
 """
 
 from __future__ import annotations

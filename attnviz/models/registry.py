@@ -1,14 +1,16 @@
-"""Model names -> loaders. Listing models imports no torch; loading imports lazily."""
+"""Model names -> loaders, and the one cache of loaded models. Listing models imports no torch;
+loading imports lazily."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import os
 import threading
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
+from attnviz.lru import SharedLRU
 from attnviz.models.base import PACKAGE_DIR, AttentionModel
 
 WEIGHTS_DIR = PACKAGE_DIR / "weights"  # where the shipped models' files are
@@ -165,16 +167,60 @@ def _is_folder(name: str) -> bool:
         return False
 
 
-_load_lock = threading.Lock()
+# ---- the one cache of loaded models -----------------------------------------------------------
+
+MAX_FOLDER_MODELS = 8  # folder and Hugging Face models kept; shipped ones are a fixed few
+# Every model `load` returns, for the library, the command line and the app alike, keyed by
+# ("shipped", name) or, for a folder, ("folder", resolved path, its files' mtimes, run name).
+# Each entry counts as (model, 0) if shipped and (model, 1) otherwise, and the byte bound is
+# the number of folder models: the shipped models stay for the process (as the weights of a
+# class's pages), the least recently used folder model goes when a ninth is loaded.
+LOADED: SharedLRU[tuple[AttentionModel, int]] = SharedLRU(
+    len(REGISTRY) + MAX_FOLDER_MODELS, MAX_FOLDER_MODELS, lambda entry: entry[1]
+)
+# Loads happen one at a time (two models half-built at once would double the peak memory); a
+# model asked for by several threads at once is built once (SharedLRU.get).
+_load_lock = threading.RLock()
+
+
+def cached(key: Hashable, make: Callable[[], AttentionModel], shipped: bool) -> AttentionModel:
+    """The model under `key` in `LOADED`, made with `make` if it is not there yet."""
+
+    def load() -> tuple[AttentionModel, int]:
+        with _load_lock:
+            return make(), 0 if shipped else 1
+
+    return LOADED.get(key, load)[0]
+
+
+def loaded(name: str) -> AttentionModel | None:
+    """The model `load(name)` would return if it is in memory already, else None; loads
+    nothing (the app shows a spinner only when a model must be loaded)."""
+    from attnviz.models import hf, hub_cache
+
+    name = name.strip() if isinstance(name, str) else ""
+    if name in REGISTRY:
+        return _lookup(("shipped", name))
+    try:
+        if _is_hub_name_not_folder(name):
+            folder = hub_cache.snapshot_folder(name)
+            return None if folder is None else _lookup(hf.folder_key(folder, name))
+        if looks_like_path(name) or _is_folder(name):
+            return _lookup(hf.folder_key(name))
+    except ValueError:  # not loadable: `load` says why
+        pass
+    return None
+
+
+def _lookup(key: Hashable) -> AttentionModel | None:
+    found, entry = LOADED.lookup(key)
+    return entry[0] if found and entry is not None else None
 
 
 def _load_named(name: str) -> AttentionModel:
-    # One lock: two sessions asking for the same model at once load it once.
-    with _load_lock:
-        return _load_named_once(name)
+    return cached(("shipped", name), lambda: _load_named_once(name), shipped=True)
 
 
-@functools.cache
 def _load_named_once(name: str) -> AttentionModel:
     module_name, function_name = REGISTRY[name].loader.split(":")
     module = importlib.import_module(module_name)

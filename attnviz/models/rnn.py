@@ -20,20 +20,14 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from attnviz.attention import AttentionMaps, Run
-from attnviz.models.base import ModelInfo
+from attnviz.models.base import ModelInfo, refuse_unknown_options
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
-    beam_search,
-    check_beam,
-    decode,
-    forced_inputs,
+    Seq2SeqModel,
     load_weights,
     masked_softmax,
-    pick_hypothesis,
-    prepare_source,
     read_config,
     to_numpy,
-    top_next,
 )
 from attnviz.models.tokens import BOS_ID, EOS_ID, PAD_ID, CharTokenizer, SubwordTokenizer
 
@@ -347,7 +341,7 @@ class _RNNStepper:
         return state.index_select(0, rows)
 
 
-class RNNModel:
+class RNNModel(Seq2SeqModel):
     """A trained RNN translator behind the attnviz `AttentionModel` protocol."""
 
     def __init__(
@@ -358,37 +352,31 @@ class RNNModel:
         source_tokenizer: Any,
         target_tokenizer: Any,
     ) -> None:
-        self.network = network.eval()
-        self.source_tokenizer = source_tokenizer
-        self.target_tokenizer = target_tokenizer
+        super().__init__(network, source_tokenizer, target_tokenizer)
+        self.network: RNNTranslator
         self.config: RNNConfig = network.config
         kinds = {} if self.config.score == "none" else {"cross": 1}
         self.info = ModelInfo(name, description, kinds, kinds, self.config.max_source_tokens)
 
-    def translate_ids(self, source_ids: list[int], beam: int = 1) -> list[int]:
-        """Target ids for one source sentence (ending with [EOS] unless cut at the length limit)."""
-        with torch.inference_mode():
-            source = torch.tensor([source_ids])
-            memory = self.network.encode(source, torch.tensor([len(source_ids)]))
-            max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
-            return decode(_RNNStepper(self.network, memory), beam, max_steps)
+    def _encode(self, source_ids: list[int]) -> dict[str, torch.Tensor]:
+        return self.network.encode(torch.tensor([source_ids]), torch.tensor([len(source_ids)]))
 
-    def ranked_ids(self, source_ids: list[int], beam: int) -> list[tuple[list[int], float]]:
-        """Beam search's hypotheses for one source sentence, best first, with their scores."""
-        memory = self.network.encode(torch.tensor([source_ids]), torch.tensor([len(source_ids)]))
-        max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
-        return beam_search(_RNNStepper(self.network, memory), beam, max_steps)
+    def stepper(self, source_ids: list[int]) -> _RNNStepper:
+        return _RNNStepper(self.network, self._encode(source_ids))
+
+    def greedy_pass(self, source_ids: list[int]) -> tuple[list[int], dict[str, torch.Tensor]]:
+        return self._greedy_record(source_ids)
 
     def _greedy_record(self, source_ids: list[int]) -> tuple[list[int], dict[str, torch.Tensor]]:
         """Greedy decoding that keeps every step's attention, as the teacher-forced pass would
         give it (`RNNTranslator.forward`'s keys, batch of one); saves a second pass."""
-        memory = self.network.encode(torch.tensor([source_ids]), torch.tensor([len(source_ids)]))
+        memory = self._encode(source_ids)
         state, last = memory["state"], torch.tensor([BOS_ID])
         steps: dict[str, list[torch.Tensor]] = {
             k: [] for k in ("weights", "scores", "contexts", "queries", "logits")
         }
         output: list[int] = []
-        for _ in range(min(self.config.max_target_tokens, 2 * len(source_ids) + 10)):
+        for _ in range(self.max_steps(source_ids)):
             steps["queries"].append(state)
             result = self.network.decoder.step(
                 last, state, memory["keys"], memory["annotations"], memory["visible"]
@@ -409,7 +397,7 @@ class RNNModel:
         record = {k: torch.stack(v, dim=1) for k, v in steps.items()}  # [1, step, ...]
         return output, {**record, "annotations": memory["annotations"]}
 
-    def run(self, text: str, beam: int = 1, hypothesis: int = 0) -> Run:
+    def run(self, text: str, beam: int = 1, hypothesis: int = 0, **unknown: Any) -> Run:
         """Translate `text`; the `cross` map is the alignment of the output actually produced
         (no map at all for the score "none", which has no attention).
 
@@ -419,24 +407,14 @@ class RNNModel:
         extras: `top_next` (per step, the 5 likeliest tokens with probabilities),
         `encoder_states` `[source, 2*encoder_hidden]`, `decoder_queries` `[target, decoder_hidden]`
         (s_{i-1}, the query of step i) and `contexts` `[target, 2*encoder_hidden]`.
+        Any other option is a ValueError that names the allowed ones.
         """
-        beam = check_beam(beam)
-        cleaned, source_ids, source_tokens, notes = prepare_source(
-            text, self.source_tokenizer, self.config.max_source_tokens
-        )
-        hypotheses: list[dict[str, Any]] = []
-        with torch.inference_mode():
-            if beam == 1 and hypothesis == 0:
-                target_ids, forced = self._greedy_record(source_ids)
-            else:
-                ranked = self.ranked_ids(source_ids, beam)
-                target_ids, hypotheses = pick_hypothesis(ranked, hypothesis, self.target_tokenizer)
-                forced = self.network(
-                    torch.tensor([source_ids]),
-                    torch.tensor([len(source_ids)]),
-                    forced_inputs(target_ids),
-                )
-        target_tokens = self.target_tokenizer.tokens_of(target_ids)
+        refuse_unknown_options(unknown, ("beam", "hypothesis"))
+        return self.translate_run(text, beam, hypothesis)
+
+    def maps_and_extras(
+        self, forced: dict[str, Any], source_tokens: list[str], target_tokens: tuple[str, ...]
+    ) -> tuple[dict[str, AttentionMaps], dict[str, Any]]:
         maps = {}
         if self.config.score != "none":  # rnnenc-en-es has no attention to show
             maps["cross"] = AttentionMaps(
@@ -447,26 +425,12 @@ class RNNModel:
                 scores=to_numpy(forced["scores"][0])[None, None],
             )
         extras = {
-            "top_next": top_next(
-                torch.log_softmax(forced["logits"][0], dim=-1), self.target_tokenizer
-            ),
             "encoder_states": to_numpy(forced["annotations"][0]),
             "decoder_queries": to_numpy(forced["queries"][0]),
             "contexts": to_numpy(forced["contexts"][0]),
             "score": self.config.score,
-            "beam": beam,
-            "hypotheses": hypotheses,
         }
-        return Run(
-            self.info.name,
-            cleaned,
-            source_tokens,
-            target_tokens,
-            self.target_tokenizer.decode(target_ids),
-            maps,
-            tuple(notes),
-            extras,
-        )
+        return maps, extras
 
 
 # ---- loading shipped weights ---------------------------------------------------------------

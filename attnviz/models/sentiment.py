@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from attnviz.attention import AttentionMaps, Run
-from attnviz.models.base import ModelInfo, clean_text
+from attnviz.models.base import ModelInfo, clean_text, refuse_unknown_options
 from attnviz.models.seq2seq import WEIGHTS_DIR, masked_softmax, read_config
 
 NAME = "sentiment-bigru"
@@ -112,8 +112,7 @@ def check_options(options: dict[str, Any]) -> None:
     beam = options.pop("beam", 1)
     if beam != 1:
         raise ValueError(f"Beam width must be 1 for a model that does not search, got {beam}.")
-    if options:
-        raise ValueError(f"Unknown option(s) {', '.join(options)}; allowed: beam (1).")
+    refuse_unknown_options(options, ("beam (1)",))
 
 
 def unknown_words_note(unknown: list[str]) -> str:

@@ -41,11 +41,10 @@ def load_base(attn_implementation: str = "eager") -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer
 
     path = base_path()
-    common = {"local_files_only": True, "trust_remote_code": False}
     model = AutoModel.from_pretrained(
-        path, attn_implementation=attn_implementation, use_safetensors=True, **common
+        path, attn_implementation=attn_implementation, use_safetensors=True, **hf.LOCAL_ONLY
     )
-    return model, AutoTokenizer.from_pretrained(path, **common)
+    return model, AutoTokenizer.from_pretrained(path, **hf.LOCAL_ONLY)
 
 
 def is_tuned(parameter_name: str, tuned_layers: tuple[int, ...]) -> bool:

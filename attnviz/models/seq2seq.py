@@ -1,7 +1,9 @@
 """What the encoder-decoder translators share: masked softmax, decoding, checkpoints, input checks.
 
 Decoding is written once against a small `Stepper` protocol, so greedy and beam search are the
-same for the RNNs and the Transformer, and beam width 1 is greedy by construction.
+same for the RNNs and the Transformer, and beam width 1 is greedy by construction. The
+`Seq2SeqModel` base turns one decoded output into a `Run` for both: each family gives only its
+stepper, its teacher-forced pass and the maps it draws from that pass.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from attnviz.attention import AttentionMaps, Run
 from attnviz.models.base import check_config_sizes, clean_text, safetensors_elements, shown_path
 from attnviz.models.tokens import BOS_ID, EOS_ID, UNK
 
@@ -174,6 +177,98 @@ def to_numpy(tensor: torch.Tensor) -> np.ndarray:
 def forced_inputs(target_ids: Sequence[int]) -> torch.Tensor:
     """Decoder inputs `[1, step]` that reproduce `target_ids`: `[BOS]` then all but the last."""
     return torch.tensor([[BOS_ID, *target_ids[:-1]]])
+
+
+# ---- the translators' common half ---------------------------------------------------------
+
+
+class Seq2SeqModel:
+    """A trained translator behind the attnviz `AttentionModel` protocol: decoding, the choice
+    of a beam hypothesis and the Run, shared by `RNNModel` and `TransformerModel`.
+
+    A family gives `stepper` (decoding one encoded sentence), `forced_pass` (the teacher-forced
+    pass whose attention is shown) and `maps_and_extras` (what it draws from that pass); it sets
+    `self.info`. `greedy_pass` may be overridden to record attention while decoding.
+    """
+
+    info: Any  # ModelInfo, set by the family's __init__
+
+    def __init__(self, network: nn.Module, source_tokenizer: Any, target_tokenizer: Any) -> None:
+        self.network = network.eval()
+        self.source_tokenizer = source_tokenizer
+        self.target_tokenizer = target_tokenizer
+        self.config: Any = network.config
+
+    def stepper(self, source_ids: list[int]) -> Stepper:
+        """The encoded sentence `source_ids` ready to decode (see `Stepper`)."""
+        raise NotImplementedError
+
+    def forced_pass(self, source_ids: list[int], target_ids: list[int]) -> dict[str, Any]:
+        """The network's teacher-forced pass over `target_ids`; its "logits" `[1, step, vocab]`."""
+        return self.network(
+            torch.tensor([source_ids]), torch.tensor([len(source_ids)]), forced_inputs(target_ids)
+        )
+
+    def maps_and_extras(
+        self, forced: dict[str, Any], source_tokens: list[str], target_tokens: tuple[str, ...]
+    ) -> tuple[dict[str, AttentionMaps], dict[str, Any]]:
+        """The attention maps by kind and the family's own extras, from `forced_pass`."""
+        raise NotImplementedError
+
+    def max_steps(self, source_ids: Sequence[int]) -> int:
+        """Longest output decoded for a source: twice its length and ten, within the config."""
+        return min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
+
+    def translate_ids(self, source_ids: list[int], beam: int = 1) -> list[int]:
+        """Target ids for one source sentence (ending with [EOS] unless cut at the length limit)."""
+        with torch.inference_mode():
+            return decode(self.stepper(source_ids), beam, self.max_steps(source_ids))
+
+    def ranked_ids(self, source_ids: list[int], beam: int) -> list[tuple[list[int], float]]:
+        """Beam search's hypotheses for one source sentence, best first, with their scores."""
+        with torch.inference_mode():
+            return beam_search(self.stepper(source_ids), beam, self.max_steps(source_ids))
+
+    def greedy_pass(self, source_ids: list[int]) -> tuple[list[int], dict[str, Any]]:
+        """The greedy output and its teacher-forced pass."""
+        target_ids = self.translate_ids(source_ids)
+        return target_ids, self.forced_pass(source_ids, target_ids)
+
+    def translate_run(self, text: str, beam: int, hypothesis: int) -> Run:
+        """Translate `text` (greedy for beam 1, else beam search's hypothesis `hypothesis`) and
+        return the Run of the output produced; extras["hypotheses"] lists beam's hypotheses."""
+        beam = check_beam(beam)
+        cleaned, source_ids, source_tokens, notes = prepare_source(
+            text, self.source_tokenizer, self.config.max_source_tokens
+        )
+        hypotheses: list[dict[str, Any]] = []
+        with torch.inference_mode():
+            if beam == 1 and hypothesis == 0:
+                target_ids, forced = self.greedy_pass(source_ids)
+            else:
+                ranked = self.ranked_ids(source_ids, beam)
+                target_ids, hypotheses = pick_hypothesis(ranked, hypothesis, self.target_tokenizer)
+                forced = self.forced_pass(source_ids, target_ids)
+        target_tokens = self.target_tokenizer.tokens_of(target_ids)
+        maps, own_extras = self.maps_and_extras(forced, source_tokens, target_tokens)
+        extras = {
+            "top_next": top_next(
+                torch.log_softmax(forced["logits"][0], dim=-1), self.target_tokenizer
+            ),
+            **own_extras,
+            "beam": beam,
+            "hypotheses": hypotheses,
+        }
+        return Run(
+            self.info.name,
+            cleaned,
+            source_tokens,
+            target_tokens,
+            self.target_tokenizer.decode(target_ids),
+            maps,
+            tuple(notes),
+            extras,
+        )
 
 
 # ---- checkpoints -------------------------------------------------------------------------

@@ -18,20 +18,14 @@ from torch import nn
 
 from attnviz.attention import AttentionMaps, Run
 from attnviz.models import ablation
-from attnviz.models.base import ModelInfo
+from attnviz.models.base import ModelInfo, refuse_unknown_options
 from attnviz.models.seq2seq import (
     WEIGHTS_DIR,
-    beam_search,
-    check_beam,
-    decode,
-    forced_inputs,
+    Seq2SeqModel,
     load_weights,
     masked_softmax,
-    pick_hypothesis,
-    prepare_source,
     read_config,
     to_numpy,
-    top_next,
 )
 from attnviz.models.tokens import BOS_ID, EOS_ID, PAD_ID, SubwordTokenizer
 
@@ -314,7 +308,7 @@ def _stack(per_layer: list[torch.Tensor]) -> Any:
     return to_numpy(torch.stack([w[0] for w in per_layer]))  # [layer, head, query, key]
 
 
-class TransformerModel:
+class TransformerModel(Seq2SeqModel):
     """A trained Transformer translator behind the attnviz `AttentionModel` protocol."""
 
     def __init__(
@@ -324,9 +318,8 @@ class TransformerModel:
         source_tokenizer: Any,
         target_tokenizer: Any,
     ) -> None:
-        self.network = network.eval()
-        self.source_tokenizer = source_tokenizer
-        self.target_tokenizer = target_tokenizer
+        super().__init__(network, source_tokenizer, target_tokenizer)
+        self.network: TransformerTranslator
         self.config: TransformerConfig = network.config
         c = self.config
         self.info = ModelInfo(
@@ -346,20 +339,17 @@ class TransformerModel:
             self.network, self.info.heads, ablation.OWN_TRANSFORMER_PROJECTIONS
         )
 
-    def translate_ids(self, source_ids: list[int], beam: int = 1) -> list[int]:
-        with torch.inference_mode():
-            encoded = self.network.encode(torch.tensor([source_ids]))
-            max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
-            return decode(_TransformerStepper(self.network, encoded), beam, max_steps)
+    def stepper(self, source_ids: list[int]) -> _TransformerStepper:
+        return _TransformerStepper(self.network, self.network.encode(torch.tensor([source_ids])))
 
-    def ranked_ids(self, source_ids: list[int], beam: int) -> list[tuple[list[int], float]]:
-        """Beam search's hypotheses for one source sentence, best first, with their scores."""
-        with torch.inference_mode():
-            encoded = self.network.encode(torch.tensor([source_ids]))
-            max_steps = min(self.config.max_target_tokens, 2 * len(source_ids) + 10)
-            return beam_search(_TransformerStepper(self.network, encoded), beam, max_steps)
-
-    def run(self, text: str, beam: int = 1, hypothesis: int = 0, ablate: Iterable = ()) -> Run:
+    def run(
+        self,
+        text: str,
+        beam: int = 1,
+        hypothesis: int = 0,
+        ablate: Iterable = (),
+        **unknown: Any,
+    ) -> Run:
         """Translate `text` and return all three kinds of attention for the output produced.
 
         hypothesis: with beam > 1, which of beam search's hypotheses (best first) to show;
@@ -368,31 +358,18 @@ class TransformerModel:
 
         Row i of `decoder_self` and `cross` is the step that produced target token i; its input
         was the token before (`extras["decoder_inputs"]`), [BOS] for the first step.
+        Any other option is a ValueError that names the allowed ones.
         """
+        refuse_unknown_options(unknown, ("beam", "hypothesis", "ablate"))
         ablate = ablation.check_heads(ablate, self.switchable, self.info.heads)
         with ablation.switched_off(ablate):
-            return self._run(text, beam, hypothesis)
+            return self.translate_run(text, beam, hypothesis)
 
-    def _run(self, text: str, beam: int, hypothesis: int) -> Run:
-        beam = check_beam(beam)
-        cleaned, source_ids, source_tokens, notes = prepare_source(
-            text, self.source_tokenizer, self.config.max_source_tokens
-        )
-        hypotheses: list[dict[str, Any]] = []
-        if beam == 1 and hypothesis == 0:
-            target_ids = self.translate_ids(source_ids, beam)
-        else:
-            ranked = self.ranked_ids(source_ids, beam)
-            target_ids, hypotheses = pick_hypothesis(ranked, hypothesis, self.target_tokenizer)
-        with torch.inference_mode():
-            forced = self.network(
-                torch.tensor([source_ids]),
-                torch.tensor([len(source_ids)]),
-                forced_inputs(target_ids),
-            )
-        target_tokens = self.target_tokenizer.tokens_of(target_ids)
+    def maps_and_extras(
+        self, forced: dict[str, Any], source_tokens: list[str], target_tokens: tuple[str, ...]
+    ) -> tuple[dict[str, AttentionMaps], dict[str, Any]]:
         decoder_inputs = ["[BOS]", *target_tokens[:-1]]  # what each step read: the keys
-        steps = len(target_ids)
+        steps = len(target_tokens)
         maps = {
             "encoder_self": AttentionMaps(
                 "encoder_self", _stack(forced["encoder_self"]), source_tokens, source_tokens
@@ -406,24 +383,7 @@ class TransformerModel:
             ),
             "cross": AttentionMaps("cross", _stack(forced["cross"]), target_tokens, source_tokens),
         }
-        extras = {
-            "top_next": top_next(
-                torch.log_softmax(forced["logits"][0], dim=-1), self.target_tokenizer
-            ),
-            "decoder_inputs": decoder_inputs,
-            "beam": beam,
-            "hypotheses": hypotheses,
-        }
-        return Run(
-            self.info.name,
-            cleaned,
-            source_tokens,
-            target_tokens,
-            self.target_tokenizer.decode(target_ids),
-            maps,
-            tuple(notes),
-            extras,
-        )
+        return maps, {"decoder_inputs": decoder_inputs}
 
 
 def load_folder(folder: Path, name: str) -> TransformerModel:

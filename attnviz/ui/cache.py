@@ -1,5 +1,8 @@
 """Models and runs cached per process and shared by every session.
 
+Models come from the library's one cache (`attnviz.models.registry.LOADED`); `get_model` only
+adds the spinner of a first load. This module holds the runs.
+
 Runs are shared objects, not copies: a Run is immutable (frozen dataclass, read-only arrays),
 and `st.cache_data` would pickle and copy every array on every rerun (72 maps of 512 x 512
 floats are 75 MB). They live in a `SharedLRU` bounded by bytes as well as entries: a class
@@ -14,7 +17,6 @@ under `LIVE_RUN_BYTES`. The page shows its place in line meanwhile (`attnviz.ui.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import functools
 import gc
@@ -23,16 +25,15 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
 
 import streamlit as st
 
 import attnviz
 from attnviz.attention import Run
+from attnviz.lru import SharedLRU
 from attnviz.models.base import AttentionModel
 from attnviz.models.folders import browser_folder, model_roots
-from attnviz.models.registry import REGISTRY, looks_like_path
+from attnviz.models.registry import REGISTRY, loaded, looks_like_path
 from attnviz.models.registry import _is_hub_name_not_folder as is_hub_name_not_folder
 from attnviz.ui.scheduler import RunScheduler, cores
 from attnviz.ui.waiting import session_of_script, wait_with_notice
@@ -43,7 +44,6 @@ MAX_CACHED_RUNS = 64  # enough for a class of 30 to keep one or two sentences ea
 # the cache and every session's script hold together (`attnviz.ui.scheduler`).
 MAX_RUN_BYTES = 768 * 2**20
 LIVE_RUN_BYTES = 1024 * 2**20
-MAX_CACHED_MODELS = 8
 # Workers that run models, for all sessions: one per core, one torch thread each, since more
 # runs than cores only add memory and make every run slower. The others wait in one queue.
 RUN_WORKERS = max(1, min(4, cores()))
@@ -52,132 +52,6 @@ RUN_WORKERS = max(1, min(4, cores()))
 # process (and, with autogroups, one session) by these weights, so the workers still get every
 # cycle the scripts leave.
 RUN_NICE = 5
-
-V = TypeVar("V")
-
-
-class SharedLRU(Generic[V]):
-    """Least-recently-used values shared by all threads, bounded by entries and by bytes.
-
-    A value is computed once even when several sessions ask for it at the same moment; a
-    failure is not stored; a value larger than the whole budget is returned but not kept.
-    """
-
-    def __init__(
-        self,
-        max_entries: int,
-        max_bytes: int,
-        size: Callable[[V], int],
-        on_evicted: Callable[[int], None] | None = None,
-    ) -> None:
-        """on_evicted: called with the bytes of the values just dropped (outside the lock)."""
-        self.max_entries, self.max_bytes, self._size = max_entries, max_bytes, size
-        self._on_evicted = on_evicted
-        self._values: collections.OrderedDict[Hashable, tuple[V, int]] = collections.OrderedDict()
-        self._bytes = 0
-        self._used: dict[Hashable, float] = {}  # key -> time.monotonic() of its last use
-        self._lock = threading.Lock()
-        self._making: dict[Hashable, threading.Lock] = {}
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    @property
-    def nbytes(self) -> int:
-        return self._bytes
-
-    def lookup(self, key: Hashable) -> tuple[bool, V | None]:
-        """(True, value) if `key` is cached (now the most recently used), else (False, None)."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                self._used[key] = time.monotonic()
-                return True, self._values[key][0]
-        return False, None
-
-    def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        found, value = self.lookup(key)
-        if found:
-            return value  # type: ignore[return-value]
-        with self._lock:
-            making = self._making.setdefault(key, threading.Lock())
-        with making:  # one thread makes the value; the others wait and then find it
-            found, value = self.lookup(key)
-            if found:
-                return value  # type: ignore[return-value]
-            try:
-                value = make()
-                self.put(key, value)  # stored before the key is released: made only once
-            finally:
-                with self._lock:
-                    self._making.pop(key, None)
-            return value
-
-    def put(self, key: Hashable, value: V) -> None:
-        """Keep `value` (unless it alone is larger than the budget), evicting the oldest."""
-        size = self._size(value)
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._values:
-                self._bytes -= self._values.pop(key)[1]
-            self._values[key] = (value, size)
-            self._used[key] = time.monotonic()
-            self._bytes += size
-            dropped = self._evict(self.max_entries, self.max_bytes)
-        self._evicted(sum(size for _, size in dropped))
-        del dropped  # the last references to the evicted values go here, outside the lock
-
-    def demote(self, key: Hashable) -> None:
-        """Put `key` first in line for eviction (nobody shows it any more)."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key, last=False)
-
-    def shrink(self, max_bytes: int) -> int:
-        """Evict the least recently used values until at most `max_bytes` stay; their bytes."""
-        with self._lock:
-            dropped = self._evict(self.max_entries, max_bytes)
-        evicted = sum(size for _, size in dropped)
-        self._evicted(evicted)
-        del dropped
-        return evicted
-
-    def _evict(self, max_entries: int, max_bytes: int) -> list[tuple[V, int]]:
-        """With the lock held: pop the oldest values past the bounds; returned, not freed."""
-        dropped = []
-        while self._values and (len(self._values) > max_entries or self._bytes > max_bytes):
-            key, (value, size) = self._values.popitem(last=False)
-            self._used.pop(key, None)
-            self._bytes -= size
-            dropped.append((value, size))
-        return dropped
-
-    def drop_idle(self, idle_seconds: float, min_bytes: int, now: float | None = None) -> int:
-        """Drop values of at least `min_bytes` unused for `idle_seconds`; returns their bytes."""
-        now = time.monotonic() if now is None else now
-        dropped = []
-        with self._lock:
-            for key, (value, size) in list(self._values.items()):
-                if size >= min_bytes and now - self._used.get(key, now) > idle_seconds:
-                    del self._values[key]
-                    self._used.pop(key, None)
-                    self._bytes -= size
-                    dropped.append((value, size))
-        evicted = sum(size for _, size in dropped)
-        self._evicted(evicted)
-        del dropped
-        return evicted
-
-    def _evicted(self, evicted: int) -> None:
-        if evicted and self._on_evicted is not None:
-            self._on_evicted(evicted)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-            self._used.clear()
-            self._bytes = 0
 
 
 def maps_nbytes(maps) -> int:
@@ -291,10 +165,6 @@ def start_sweeper() -> None:
     threading.Thread(target=sweep, name="attnviz-idle-sweeper", daemon=True).start()
 
 
-# Models by `model_key`; their weights are not counted (a handful of models, loaded once).
-MODELS: SharedLRU[AttentionModel] = SharedLRU(MAX_CACHED_MODELS, 1, lambda model: 0)
-
-
 _training_slots = None
 _training_slots_lock = threading.Lock()
 
@@ -342,11 +212,13 @@ def model_key(name: str) -> str:
 def get_model(name: str) -> AttentionModel:
     """The shared model for a registry name or a folder path; ValueError if it cannot load.
 
-    Kept in a process-wide cache outside Streamlit's: a `clear_cache` message from a browser
-    must not make every session load its models again.
+    Models live in the library's one cache (`attnviz.models.registry.LOADED`), outside
+    Streamlit's: a `clear_cache` message from a browser must not make every session load its
+    models again. The spinner is drawn only when a model is not in memory yet.
     """
     key = model_key(name)
-    return MODELS.get(key, lambda: _load_model(key))
+    model = loaded(key)
+    return model if model is not None else _load_model(key)
 
 
 def _load_model(key: str) -> AttentionModel:
