@@ -10,11 +10,11 @@ import streamlit as st
 
 from attnviz.analysis import STATISTICS
 from attnviz.figures import COLOR_SCALES, Colouring
-from attnviz.models.base import ModelInfo
 from attnviz.ui import heads as views
 from attnviz.ui.cache import get_run
 from attnviz.ui.controls import (
     HeadChoice,
+    ModelInfo,
     apply_head_params,
     keep_in_range,
     kind_layer_head,
