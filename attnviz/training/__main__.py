@@ -196,7 +196,15 @@ TABLE_COLUMNS = (
     ("names_numbers_chrf", "names/numbers chrF"),
     ("names_numbers_copied", "copied"),
     ("long_chrf_vs_apertium", "long chrF vs Apertium"),
+    ("beam_3.long_chrf_vs_apertium", "long, beam 3"),
 )
+
+
+def table_value(row: dict, key: str) -> object:
+    """A figure of one row; "a.b" reads a figure nested under "a"; "-" where it is missing."""
+    for part in key.split("."):
+        row = row.get(part, "-") if isinstance(row, dict) else "-"
+    return row
 
 
 def print_table(results: list[dict]) -> None:
@@ -213,7 +221,7 @@ def print_table(results: list[dict]) -> None:
     print("|---" * (len(TABLE_COLUMNS) + 1) + "|")
     for row in rows:
         cells = [
-            f"{row[key]:.1%}" if key == "names_numbers_copied" else str(row.get(key, "-"))
+            f"{row[key]:.1%}" if key == "names_numbers_copied" else str(table_value(row, key))
             for key, _ in TABLE_COLUMNS
         ]
         print(f"| {row['model']} | " + " | ".join(cells) + " |")

@@ -46,11 +46,18 @@ def figures(translate: Any) -> dict[str, Any]:
     return results
 
 
+BEAM = 3  # the beam of the second set of figures; /translate decodes greedily by default
+
+
 def translator_figures(name: str) -> dict[str, Any]:
-    """Held-out figures of the shipped translator `name`."""
+    """Held-out figures of the shipped translator `name`, greedy (what /translate shows by
+    default), and under `beam_3` the same with a beam of 3 (the page's beam option)."""
     model = load_shipped(name)
     family = RECIPES[name].family
-    return {"model": name, **figures(lambda texts: translate_texts(model, family, texts))}
+    greedy = figures(lambda texts: translate_texts(model, family, texts))
+    beam = figures(lambda texts: translate_texts(model, family, texts, BEAM))
+    beam.pop("heldout_sentences")
+    return {"model": name, **greedy, f"beam_{BEAM}": beam}
 
 
 def apertium_figures() -> dict[str, Any] | None:

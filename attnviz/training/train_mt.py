@@ -264,13 +264,17 @@ def load_shipped(name: str, weights_dir: Path = WEIGHTS_DIR) -> Any:
     return load(weights_dir / name, name)
 
 
-def translate_texts(model: Any, family: str, texts: Sequence[str]) -> list[str]:
-    """Greedy translations of `texts` by a loaded translator."""
+def translate_texts(model: Any, family: str, texts: Sequence[str], beam: int = 1) -> list[str]:
+    """Translations of `texts` by a loaded translator: greedy (batched), or beam search."""
     sources = [
         [*model.source_tokenizer.encode(text)[0][: model.config.max_source_tokens - 1], EOS_ID]
         for text in texts
     ]
-    return greedy_texts(model.network, family, sources, model.target_tokenizer)
+    if beam == 1:
+        return greedy_texts(model.network, family, sources, model.target_tokenizer)
+    with torch.inference_mode():
+        outputs = [model.translate_ids(ids, beam) for ids in sources]
+    return [model.target_tokenizer.decode([i for i in ids if i != EOS_ID]) for ids in outputs]
 
 
 def evaluate_mt(

@@ -48,3 +48,19 @@ def test_a_perfect_translator_scores_100_everywhere() -> None:
     assert result["long_chrf_vs_apertium"] == 100.0
     echo = figures(lambda texts: list(texts))  # English back: poor Spanish, names kept
     assert echo["everyday_chrf"] < 40 and echo["names_numbers_copied"] < 1.0
+
+
+def test_translate_texts_decodes_as_the_page_does_greedy_and_with_a_beam() -> None:
+    """The evaluation's batched greedy texts and its beam texts are what `run` shows."""
+    import torch
+
+    from attnviz.training.train_mt import load_shipped, translate_texts
+
+    torch.set_num_threads(1)
+    model = load_shipped("bahdanau-en-es")
+    texts = ["Where is the train station?", "My sister lives in Paris with 2 cats."]
+    greedy = translate_texts(model, "rnn", texts)
+    beam = translate_texts(model, "rnn", texts, beam=3)
+    assert greedy == [model.run(text).output_text for text in texts]
+    assert beam == [model.run(text, beam=3).output_text for text in texts]
+    assert all(beam) and all(greedy)
