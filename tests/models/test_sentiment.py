@@ -94,3 +94,41 @@ def test_weights_round_trip_through_safetensors(tiny, tmp_path):
     )
     with pytest.raises(ValueError, match="no shipped weights"):
         sentiment.load_folder(tmp_path / "missing")
+
+
+def test_minilm_word_table_is_rebuilt_at_load_not_shipped(tmp_path):
+    """With word_vectors "minilm-l6" the file leaves the frozen table out, and loading
+    rebuilds it from the package: each word the mean of its MiniLM pieces, in float16."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    from attnviz.models.sentiment_minilm import base_path
+
+    torch.manual_seed(0)
+    words = ["[PAD]", "[UNK]", "the", "film", "unwatchable", "."]
+    config = BiGRUConfig(vocab=len(words), hidden=6, attention=5, word_vectors="minilm-l6")
+    network = BiGRUPooling(config).eval()
+    sentiment.save_bigru(network, WordVocabulary(words), tmp_path)
+    assert "embed.weight" not in load_file(str(tmp_path / "model.safetensors"))
+    table = sentiment.load_folder(tmp_path).network.embed.weight
+    pieces = AutoTokenizer.from_pretrained(base_path(), local_files_only=True)(
+        "unwatchable", add_special_tokens=False
+    )["input_ids"]
+    assert len(pieces) > 1  # a word of several pieces: the mean is what is checked
+    with safe_open(str(base_path() / "model.safetensors"), "pt") as weights:
+        minilm = weights.get_tensor("embeddings.word_embeddings.weight")
+    expected = minilm[pieces].mean(dim=0).half().float()
+    torch.testing.assert_close(table[4], expected, atol=1e-3, rtol=0)
+    assert torch.count_nonzero(table[0]) == 0
+    torch.testing.assert_close(table[1], table[2:].mean(dim=0), atol=1e-3, rtol=0)
+
+
+def test_shipped_model_carries_no_word_table_and_loads_it_from_minilm():
+    from safetensors.torch import load_file
+
+    folder = sentiment.WEIGHTS_DIR / sentiment.NAME
+    assert "embed.weight" not in load_file(str(folder / "model.safetensors"))
+    assert (folder / "model.safetensors").stat().st_size < 2_000_000
+    run = sentiment.load_sentiment_bigru().run("A wonderful, moving film.")
+    assert run.output_text == "positive"
