@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 from attnviz.models.gpt import FAMILY, GPT, GPTConfig, GPTModel
-from attnviz.models.seq2seq import save_weights
+from attnviz.models.seq2seq import load_weights, read_config, save_weights
 from attnviz.models.tokens import EOS_ID, WORD_START, SubwordTokenizer
 from attnviz.training.austen import read_paragraphs
 
@@ -146,13 +146,20 @@ def make_optimizer(network: GPT, config: GPTTrainConfig) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=config.learning_rate, betas=(0.9, 0.95))
 
 
-def prepare(data_dir: Path, checkpoint_dir: Path, model_config: GPTConfig, resume: bool):
-    """The tokenizer (trained once, reused on resume) and the two token streams."""
+def prepare(
+    data_dir: Path, checkpoint_dir: Path, model_config: GPTConfig, resume: bool, shipped: Path
+):
+    """The tokenizer (trained once, reused on resume: the checkpoint's, else the shipped
+    model's in `shipped`) and the two token streams."""
     train = read_paragraphs(data_dir / "train.txt")
     held_out = read_paragraphs(data_dir / "heldout.txt")
     tokenizer_path = checkpoint_dir / "tokenizer.json"
+    if resume and not tokenizer_path.exists() and (shipped / "tokenizer.json").exists():
+        tokenizer_path = shipped / "tokenizer.json"
     if resume and tokenizer_path.exists():
         tokenizer = SubwordTokenizer.load(tokenizer_path)
+        checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        tokenizer.save(checkpoint_dir / "tokenizer.json")
     else:
         tokenizer = SubwordTokenizer.train_bpe(train, model_config.vocab)
         checkpoint_dir.mkdir(parents=True, exist_ok=True)
@@ -178,9 +185,16 @@ def train_gpt(
     resume: bool = False,
     show_progress: bool = True,
 ) -> dict:
-    """Train for `config.minutes`, ship the weights to `weights_dir` and return the figures."""
+    """Train for `config.minutes`, ship the weights to `weights_dir` and return the figures.
+
+    resume: continue from the checkpoint in `checkpoint_dir` (model, optimiser, step); where
+    there is none (a new machine: data/ is not in the repository), from the shipped weights in
+    `weights_dir`, with a new optimiser and the warm-up again.
+    """
     torch.manual_seed(config.seed)
-    tokenizer, stream, held_out = prepare(data_dir, checkpoint_dir, model_config, resume)
+    tokenizer, stream, held_out = prepare(
+        data_dir, checkpoint_dir, model_config, resume, weights_dir
+    )
     model_config = dataclasses.replace(model_config, vocab=tokenizer.vocab_size)
     network = GPT(model_config)
     optimizer = make_optimizer(network, config)
@@ -191,6 +205,12 @@ def train_gpt(
         network.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         state = saved["state"]
+    elif resume and (weights_dir / "model.safetensors").exists():
+        shipped = read_config(weights_dir, GPTConfig, FAMILY)
+        if shipped != model_config:
+            raise ValueError(f"The shipped {NAME} has other sizes than these: {shipped}.")
+        load_weights(network, weights_dir)
+        log(f"no checkpoint in {checkpoint_dir}: resuming from the shipped weights")
     state["runs"] += 1
     log(
         f"start run {state['runs']} at step {state['step']}: {len(stream):,} training tokens, "

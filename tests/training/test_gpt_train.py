@@ -68,3 +68,28 @@ def test_batches_mix_novel_windows_and_repeated_random_words(tmp_path):
     assert torch.equal(inputs[:, 1:], targets[:, :-1])
     synthetic = sum(set(row.tolist()) <= set(pool) for row in inputs)
     assert 5 <= synthetic <= 30
+
+
+def test_resume_without_a_checkpoint_starts_from_the_shipped_weights(tmp_path):
+    """On a new machine data/checkpoints is gone: --resume continues from what is shipped."""
+    import shutil
+
+    torch.manual_seed(0)
+    data, checkpoints, weights = write_data(tmp_path / "data"), tmp_path / "ck", tmp_path / "w"
+    config = GPTTrainConfig(minutes=0.08, batch_size=4, warmup_steps=5, validate_every=10**6)
+    first = train_gpt(data, checkpoints, weights, [].append, config, SMALL, show_progress=False)
+    shutil.rmtree(checkpoints)
+    logged = []
+    again = train_gpt(data, checkpoints, weights, logged.append,
+                      GPTTrainConfig(minutes=0.0, batch_size=4), SMALL, resume=True,
+                      show_progress=False)  # fmt: skip
+    assert any("resuming from the shipped weights" in line for line in logged)
+    # no step taken: the held-out perplexity is the shipped model's (float16 on disk)
+    assert (
+        abs(again["held_out_perplexity"] - first["held_out_perplexity"])
+        < 0.01 * first["held_out_perplexity"]
+    )
+    idle = GPTTrainConfig(minutes=0.0, batch_size=4)
+    fresh = train_gpt(data, tmp_path / "ck2", tmp_path / "w2", [].append, idle, SMALL,
+                      show_progress=False)  # fmt: skip
+    assert fresh["held_out_perplexity"] > 1.5 * first["held_out_perplexity"]
