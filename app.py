@@ -1,10 +1,10 @@
 """attnviz: the Streamlit entry point. Page config, navigation and the one app-wide switch
 (presentation mode), nothing else (and one Streamlit memory fix, see
-`attnviz/ui/stale_widgets.py`)."""
+`attnviz/ui/stale_widgets.py`, and one history fix, see `attnviz/ui/navigation.py`)."""
 
 import streamlit as st
 
-from attnviz.ui import presentation, stale_widgets
+from attnviz.ui import navigation, presentation, stale_widgets
 
 stale_widgets.install()
 st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
@@ -25,5 +25,6 @@ pages = [
 ]
 page = st.navigation(pages)
 presentation.presentation_switch()
+navigation.one_history_entry_per_page()
 page.run()
 presentation.keep_in_url()

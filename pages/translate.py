@@ -10,7 +10,7 @@ from attnviz.ui import translate as sections
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.presentation import copy_link_button, presentation_params
+from attnviz.ui.presentation import copy_link_button, is_presenting, presentation_params
 from attnviz.ui.safe_text import code_span, escape_markdown, show_error, show_info
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
 from attnviz.ui.widgets import clicked_key, show_notices
@@ -78,8 +78,12 @@ def read_url_once() -> None:
 
 
 def use_example(source: str, target: str) -> None:
-    """Callback: copy the chosen example into the text box."""
-    st.session_state[state(target)] = st.session_state[state(source)]
+    """Callback: copy the chosen example into the text box, and empty the picker again, so
+    that choosing the same example after an edit is a change that brings it back."""
+    example = st.session_state[state(source)]
+    if example is not None:
+        st.session_state[state(target)] = example
+    st.session_state[state(source)] = None
 
 
 def pick_step() -> None:
@@ -131,7 +135,8 @@ def step_through(model: str, text: str, beam: int) -> None:
         st.session_state[state("playing")] = False
         st.session_state[state("revealed")] = 0
     revealed = st.session_state[state("revealed")]
-    sections.show_growing(run, sections.cross_map(run), revealed)
+    words = bool(st.session_state.get(state("words"), True))
+    sections.show_growing(run, sections.cross_map(run), revealed, words=words)
 
 
 def hypothesis_choice(model: str, text: str, beam: int) -> int:
@@ -203,6 +208,8 @@ def translator_view() -> dict[str, object]:
     sections.show_alignment(
         run, sections.cross_map(run), step, pick_step, state("alignment"), words=words
     )
+    if sections.is_multihead(run):
+        st.caption(sections.mean_of_heads_note(run))
     with st.container(border=True):
         sections.show_step(run, step)
     with st.expander("Step through the decoding, token by token"):
@@ -212,8 +219,13 @@ def translator_view() -> dict[str, object]:
     return values
 
 
+LAYOUTS = ("Two to a row", "One at a time")
+
+
 def comparison_view(text: str) -> None:
-    """Additive, dot and general scores, and the Transformer's cross-attention, side by side."""
+    """Additive, dot and general scores, and the Transformer's cross-attention: two to a row,
+    or one at a time at full width (the default in presentation mode, where two maps of a long
+    sentence are too narrow for their labels)."""
     layer, head = 0, None
     if "transformer-en-es" in TRANSLATORS:
         columns = st.columns(2)
@@ -223,9 +235,27 @@ def comparison_view(text: str) -> None:
         layer = columns[0].selectbox(
             "Transformer layer", layers, index=len(layers) - 1, key=state("t_layer")
         )
-        choice = columns[1].selectbox("Transformer heads", heads, key=state("t_head"))
+        choice = columns[1].selectbox(
+            "Transformer heads",
+            heads,
+            key=state("t_head"),
+            format_func=lambda value: "mean of its heads" if value == "mean" else str(value),
+        )
         head = None if choice == "mean" else int(choice)
-    sections.show_scoring_comparison(text, list(ATTENDING), layer, head)
+    # Each mode keeps its own choice: turning presentation mode on shows one map at a time.
+    presenting = is_presenting()
+    layout = st.radio(
+        "Layout",
+        LAYOUTS,
+        index=1 if presenting else 0,
+        key=state("compare_layout.room" if presenting else "compare_layout"),
+        horizontal=True,
+    )
+    if layout == LAYOUTS[0]:
+        sections.show_scoring_grid(text, list(ATTENDING), layer, head)
+        return
+    model = st.radio("Translator", ATTENDING, key=state("compare_one"), horizontal=True)
+    sections.show_scoring_map(text, model, layer, head)
 
 
 def dates_view() -> dict[str, object]:

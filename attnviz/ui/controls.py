@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
 
 from attnviz.models.base import ModelInfo, no_attention_sentence
+from attnviz.models.folders import model_roots
 from attnviz.models.hf import check_folder
 from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
 from attnviz.ui.cache import get_model, model_key
+from attnviz.ui.kinds import kind_caption
 from attnviz.ui.safe_text import quoted, show_error, show_info, show_warning
 from attnviz.ui.url import read_choice, read_int
 from attnviz.ui.widgets import FOLDER_CHOICE, model_picker, show_notices
@@ -37,6 +40,9 @@ def model_from_url(raw: str | None, default: str = DEFAULT_MODEL) -> tuple[str, 
         key = model_key(raw)  # the folder policy first: a refusal says nothing more
         check_folder(cached_snapshot(key) or key)
     except ValueError as error:
+        unavailable = unavailable_model_message(raw)
+        if unavailable:
+            return default, "", f"{unavailable} Showing {default}."
         reason = str(error)
         if not reason.startswith("Model "):
             reason = f"Model {quoted(raw)} cannot be opened ({reason.rstrip('.')})"
@@ -53,6 +59,31 @@ def cached_snapshot(name: str) -> str | None:
     except (OSError, ValueError):
         return None
     return str(folder) if folder is not None else None
+
+
+def unavailable_model_message(name: str) -> str | None:
+    """Where models come from, for a name shaped like a Hugging Face name ("bert-base-uncased",
+    "org/name") that is neither shipped, nor a folder here, nor in the local Hugging Face
+    cache: typed as if attnviz would fetch it.
+
+    None for anything else (a path, odd text), whose own reason is more precise; and on a
+    server with a folder policy, whose refusal must say nothing more (`models.folders`).
+    """
+    from attnviz.models.hub_cache import is_hub_name
+
+    name = name.strip()
+    if name in REGISTRY or not is_hub_name(name) or model_roots() is not None:
+        return None
+    if Path(name).exists() or cached_snapshot(name):
+        return None
+    return (
+        f"Model {quoted(name)} cannot be opened: attnviz downloads nothing, its models come "
+        "only from the weights it ships or from a folder on this computer. Shipped: "
+        f"{', '.join(REGISTRY)}. For your own model, choose “{FOLDER_CHOICE}” and type the "
+        "path of a Hugging Face model folder (config.json, *.safetensors and tokenizer files); "
+        "an org/name works once that model is in the local Hugging Face cache (the README "
+        "says how to download one deliberately)."
+    )
 
 
 def keep_in_range(key: str, options: tuple, default: object) -> None:
@@ -102,7 +133,7 @@ def load_info(model: str) -> ModelInfo | None:
     try:
         info = get_model(model).info
     except ValueError as error:
-        show_error(str(error))
+        show_error(unavailable_model_message(model) or str(error))
         return None
     if not info.kinds:  # rnnenc-en-es: say why instead of drawing nothing
         show_info(no_attention_sentence(info.name))
@@ -136,6 +167,7 @@ def kind_layer_head(
     else:
         # Set from the script, the value outlives this run although no widget draws it.
         head = st.session_state[f"{prefix}.head"] = st.session_state[f"{prefix}.head"]
+    st.caption(kind_caption(kind, info.kinds))
     return kind, int(layer), int(head)
 
 

@@ -1,4 +1,4 @@
-"""Guard against Streamlit's legacy multipage mode.
+"""Guard against Streamlit's legacy multipage mode, and one browser history entry per page.
 
 Streamlit 1.67 decides per process, at the first session, whether an app "uses the pages
 directory" (a `pages/` folder beside the entry point). Until some run has called
@@ -19,3 +19,35 @@ def require_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+# Streamlit 1.67's browser side pushes a page's bare URL ("/translate") when the page changes,
+# and pushes again when the page then writes its state into the query string
+# (`handlePageInfoChanged` uses replaceState only during Back/Forward). Back from the second
+# entry lands on the first, whose rerun writes the same state back: Back seemed to do nothing
+# and took two presses to leave a page. Streamlit has no option to replace instead, so this
+# script folds that second push into the first entry; every later change of a view (a new
+# step, another head) still adds its own entry. It wraps only the browser's pushState, not
+# Streamlit's code, and is installed once per browser tab.
+ONE_ENTRY_PER_PAGE_JS = """
+<script>
+(() => {
+  if (window.attnvizOneEntryPerPage) return;
+  window.attnvizOneEntryPerPage = true;
+  const push = window.history.pushState.bind(window.history);
+  window.history.pushState = (state, title, url) => {
+    const next = url == null ? null : new URL(url, window.location.href);
+    const bare = window.location.search === '' && window.location.hash === '';
+    if (next && bare && next.pathname === window.location.pathname && next.search !== '') {
+      return window.history.replaceState(state, title, url);  // the page's first state
+    }
+    return push(state, title, url);
+  };
+})();
+</script>
+"""
+
+
+def one_history_entry_per_page() -> None:
+    """Make Back leave a page in one press (see ONE_ENTRY_PER_PAGE_JS); app.py calls it."""
+    st.sidebar.html(ONE_ENTRY_PER_PAGE_JS, unsafe_allow_javascript=True)

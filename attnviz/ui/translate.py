@@ -22,6 +22,7 @@ from attnviz.figures.steps import (
     top_next_bars,
     weight_bars,
 )
+from attnviz.models.tokens import detokenize
 from attnviz.ui.cache import get_run
 from attnviz.ui.safe_text import escape_markdown, show_error
 from attnviz.ui.widgets import Download, file_stem, show_chart
@@ -48,14 +49,44 @@ INTRODUCTION = (
 )
 
 
+def is_multihead(run: Run) -> bool:
+    """Whether the run's cross-attention has several layers or heads (a Transformer's)."""
+    return run.maps["cross"].weights.shape[:2] != (1, 1)
+
+
 def cross_map(run: Run, layer: int | None = None, head: int | None = None) -> np.ndarray:
     """The run's alignment `[target, source]`: the only head of an RNN, or for a Transformer
-    one head of a layer, or the mean over the layer's heads when `head` is None."""
+    one head of a layer (the last one when `layer` is None), or the mean over the layer's
+    heads when `head` is None."""
     weights = run.maps["cross"].weights  # [layer, head, target, source]
-    if weights.shape[:2] == (1, 1):
+    if not is_multihead(run):
         return weights[0, 0]
     layer = weights.shape[0] - 1 if layer is None else layer
     return weights[layer].mean(axis=0) if head is None else weights[layer, head]
+
+
+def which_heads(run: Run, layer: int | None = None, head: int | None = None) -> str:
+    """What `cross_map(run, layer, head)` drew, for a title: "" for an RNN's one head, else
+    "layer 2 · mean of its 4 heads" or "layer 2 · head 1"."""
+    if not is_multihead(run):
+        return ""
+    n_layers, n_heads = run.maps["cross"].weights.shape[:2]
+    layer = n_layers - 1 if layer is None else layer
+    return f"layer {layer} · " + (
+        f"mean of its {n_heads} heads" if head is None else f"head {head}"
+    )
+
+
+def mean_of_heads_note(run: Run) -> str:
+    """A caption for a Transformer's alignment: which of its maps this is, and where the rest
+    are."""
+    n_layers, n_heads = run.maps["cross"].weights.shape[:2]
+    return (
+        f"{run.model} has no single alignment: its cross-attention has {n_heads} heads in each "
+        f"of its {n_layers} layers. This is the last layer's (layer {n_layers - 1}), the mean "
+        f"of its {n_heads} heads, so each row still sums to 1. *Heads* shows every head on its "
+        "own; the scoring comparison below picks a layer and a head."
+    )
 
 
 def show_alignment(
@@ -76,6 +107,8 @@ def show_alignment(
     title = (
         f"{run.model}: which source {'words' if words else 'tokens'} each output token attended to"
     )
+    if is_multihead(run):  # the weights are cross_map(run): the last layer, its heads' mean
+        title += " · " + which_heads(run)
     figure = alignment_heatmap(weights, run.target_tokens, source_tokens, title, step)
     matrix = (weights, run.target_tokens, source_tokens)
     # A translator's run is a few kilobytes: the menu may hold it.
@@ -114,34 +147,55 @@ def show_step(run: Run, step: int) -> None:
         show_chart(top_next_bars(top[step], emitted), "translate.top_next")
 
 
-def show_growing(run: Run, weights: np.ndarray, revealed: int) -> None:
-    """The translation and the alignment up to `revealed` output tokens."""
+def show_growing(run: Run, weights: np.ndarray, revealed: int, words: bool = False) -> None:
+    """The translation and the alignment up to `revealed` output tokens.
+
+    The text so far reads as words ("falso", "rápido."), not pieces; with `words`, the source
+    axis too (a word's pieces summed, as in the alignment), while each row stays the piece
+    that step emitted.
+    """
     shown = run.target_tokens[:revealed]
-    st.markdown("**So far:** " + (escape_markdown(" ".join(shown)) if shown else "…"))
+    so_far = detokenize(shown)
+    st.markdown("**So far:** " + (escape_markdown(so_far) if so_far else "…"))
     if revealed:
+        source_tokens = run.source_tokens
+        if words:
+            weights, source_tokens = merge_key_pieces(weights, source_tokens)
         title = f"after {revealed} of {len(run.target_tokens)} steps"
-        figure = head_heatmap(weights[:revealed], shown, run.source_tokens, title)
+        if is_multihead(run):
+            title += " · " + which_heads(run)
+        figure = head_heatmap(weights[:revealed], shown, source_tokens, title)
         show_chart(figure, "translate.growing")
 
 
-def show_scoring_comparison(text: str, models: list[str], layer: int, head: int | None) -> None:
+def scoring_run(text: str, model: str) -> Run | None:
+    """The run of one translator in the scoring comparison, or None with its error shown."""
+    try:
+        return get_run(model, text)
+    except ValueError as error:
+        show_error(str(error))
+        return None
+
+
+def show_scoring_map(text: str, model: str, layer: int, head: int | None) -> None:
+    """One translator's alignment in the scoring comparison, with its translation under it.
+
+    RNN translators have one head; a Transformer shows `layer`'s `head` (None: their mean).
+    """
+    run = scoring_run(text, model)
+    if run is None:
+        return
+    which = which_heads(run, layer, head)
+    title = model + (f" · {which}" if which else "")
+    figure = head_heatmap(cross_map(run, layer, head), run.target_tokens, run.source_tokens, title)
+    show_chart(figure, f"translate.compare.{model}")
+    st.caption(escape_markdown(run.output_text or ""))
+
+
+def show_scoring_grid(text: str, models: list[str], layer: int, head: int | None) -> None:
     """Every translator's alignment of the same sentence on one colour scale, two to a row
-    (four side by side are too narrow to read their labels, on a projector above all)."""
+    (four side by side are too narrow to read their labels)."""
     columns = [column for start in range(0, len(models), 2) for column in st.columns(2)]
     for column, model in zip(columns, models, strict=False):
         with column:
-            try:
-                run = get_run(model, text)
-            except ValueError as error:
-                show_error(str(error))
-                continue
-            weights = cross_map(run, layer, head)
-            is_rnn = run.maps["cross"].weights.shape[:2] == (1, 1)
-            which = (
-                ""
-                if is_rnn
-                else (f" · layer {layer} · " + ("mean" if head is None else f"head {head}"))
-            )
-            figure = head_heatmap(weights, run.target_tokens, run.source_tokens, model + which)
-            show_chart(figure, f"translate.compare.{model}")
-            st.caption(escape_markdown(run.output_text or ""))
+            show_scoring_map(text, model, layer, head)

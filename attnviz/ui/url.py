@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attnviz.ui.safe_text import quoted
 
@@ -87,14 +88,22 @@ def write_params(values: Mapping[str, object], page: str | None = None) -> None:
 def page_params(page: str, widget_key: str) -> Mapping[str, str] | None:
     """The values a page should put into its widgets now, or None when they are in place.
 
-    On the first visit they come from the URL. Streamlit drops the state of widgets that a
-    run does not draw, so after a visit to another page `widget_key` is gone: then the URL's
-    values are used if it has any, else what the page showed last (`write_params(page=...)`).
+    On the first visit they come from the URL, and so after Back or Forward: the URL is then
+    the view the reader went back to, not the one the widgets still hold. Streamlit drops the
+    state of widgets that a run does not draw, so after a visit to another page `widget_key`
+    is gone: then the URL's values are used if it has any, else what the page showed last
+    (`write_params(page=...)`).
     """
     visited = st.session_state.get(f"{page}.url_read", False)
-    if visited and widget_key in st.session_state:
+    if visited and widget_key in st.session_state and not is_history_navigation():
         return None
     st.session_state[f"{page}.url_read"] = True
     if visited and not set(st.query_params) - set(APP_WIDE):
         return st.session_state.get(f"{page}.shown", {})
     return {name: st.query_params[name] for name in st.query_params}
+
+
+def is_history_navigation() -> bool:
+    """Whether the browser's Back or Forward started this run (the browser tells the server
+    with the rerun request; Streamlit keeps it on the run's context)."""
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
