@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attnviz.ui.safe_text import quoted
 
@@ -95,7 +94,7 @@ def page_params(page: str, widget_key: str) -> Mapping[str, str] | None:
     (`write_params(page=...)`).
     """
     visited = st.session_state.get(f"{page}.url_read", False)
-    if visited and widget_key in st.session_state and not is_history_navigation():
+    if visited and widget_key in st.session_state and not url_moved(page):
         return None
     st.session_state[f"{page}.url_read"] = True
     if visited and not set(st.query_params) - set(APP_WIDE):
@@ -103,7 +102,9 @@ def page_params(page: str, widget_key: str) -> Mapping[str, str] | None:
     return {name: st.query_params[name] for name in st.query_params}
 
 
-def is_history_navigation() -> bool:
-    """Whether the browser's Back or Forward started this run (the browser tells the server
-    with the rerun request; Streamlit keeps it on the run's context)."""
-    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+def url_moved(page: str) -> bool:
+    """Whether the URL no longer shows what the page wrote into it last: the reader went Back
+    or Forward (or edited the URL). A widget change never does this: its rerun starts from the
+    URL the previous run wrote, and the page writes the new view at the end."""
+    shown = st.session_state.get(f"{page}.shown")
+    return shown is not None and dict(st.query_params) != shown
