@@ -5,6 +5,9 @@ Chromium (`/usr/bin/chromium`, or the browser named by `ATTNVIZ_CHROMIUM`), with
 that ships inside the `plotly` package and MathJax switched off, so nothing is fetched from the
 network. One Chromium is started on the first image and kept for the process: starting it
 costs seconds, an image from a running one well under a second.
+
+An exported figure says what it shows: `attnviz.figures.titles.titled` adds to its title the
+model and the text where the title lacks them.
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ from attnviz.attention import AttentionMaps, Run
 from attnviz.figures.heatmap import head_heatmap
 from attnviz.figures.style import DEFAULT_COLOURING, Colouring
 from attnviz.figures.tasks import memory_heatmap, shaded_words
+from attnviz.figures.titles import Shown, titled
 
 FIGURE_FORMATS = (".png", ".svg", ".html")
 DATA_FORMATS = (".csv", ".json", ".npz")
 FORMATS = FIGURE_FORMATS + DATA_FORMATS
-DEFAULT_WIDTH = 800  # CSS pixels, for figures whose width Streamlit sets on screen
-DEFAULT_HEIGHT = 600
+DEFAULT_WIDTH = 800  # CSS pixels, for figures with no width of their own (the app passes one)
+DEFAULT_HEIGHT = 450  # plotly.js's own default: what a figure without a height is drawn at
 MAX_PIXELS = 8000  # width or height times scale: larger images are refused, not rendered
 RENDER_TIMEOUT = 60.0  # seconds for one image, including Chromium's start
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
@@ -376,8 +380,10 @@ def export_bytes(
         return run_json(run).encode("utf-8")
     if image_format == ".npz":
         return run_npz(run)
-    figure = figure if figure is not None else head_figure(run, kind, layer, head)
     width, height, scale = size
+    if figure is None:  # the head's heatmap, titled with the text too: the file stands alone
+        shown = [Shown(run.model, run.text)]
+        figure = titled(head_figure(run, kind, layer, head), shown, width or DEFAULT_WIDTH)
     if image_format == ".png":
         return figure_png(figure, width, height, scale)
     if image_format == ".svg":

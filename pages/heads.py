@@ -26,7 +26,7 @@ from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params
 from attnviz.ui.safe_text import escape_markdown, show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int, write_params
-from attnviz.ui.widgets import clicked_key, model_picker, show_notices
+from attnviz.ui.widgets import Shown, clicked_key, model_picker, show_notices
 
 LOG = logging.getLogger(__name__)
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
@@ -232,7 +232,8 @@ def show_view(choice: HeadChoice, maps: DisplayMaps, view: str, colouring: Colou
         title = f"{where} · {views.AGGREGATE_LABELS[aggregate]}"
         options = (st.session_state[state("hide")], st.session_state[state("merge")])
         flow = lambda: flow_map(choice.model, choice.text, choice.kind, *options, choice.layer)  # noqa: E731
-        views.show_aggregate(maps, choice.layer, aggregate, title, colouring, flow)
+        shows = Shown(choice.model, choice.text)
+        views.show_aggregate(maps, choice.layer, aggregate, title, colouring, flow, shows)
     elif view == "statistics":
         statistic = st.selectbox(
             "Statistic",

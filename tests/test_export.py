@@ -21,6 +21,7 @@ import attnviz
 from attnviz import export
 from attnviz.__main__ import main
 from attnviz.figures import head_heatmap
+from attnviz.figures.titles import Shown, context_lines, short_text, titled
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -126,6 +127,88 @@ def test_a_missing_browser_is_named(monkeypatch):
     monkeypatch.setenv("ATTNVIZ_CHROMIUM", "/no/such/chromium")
     with pytest.raises(export.ExportError, match="ATTNVIZ_CHROMIUM"):
         export.chromium_path()
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [node.text for node in ElementTree.fromstring(svg).iter() if node.text]
+
+
+def test_an_exported_image_has_the_figures_height_and_the_width_given():
+    figure = head_heatmap(random_map(7, 7), [f"t{i}" for i in range(7)], [*AWKWARD, "x"], "t")
+    height = figure.layout.height
+    assert png_size(export.figure_png(figure, width=482)) == (964, 2 * height)  # scale 2
+    root = ElementTree.fromstring(export.figure_svg(figure, width=482))
+    assert (root.get("width"), root.get("height")) == ("482", str(height))
+    bare = head_heatmap(random_map(2, 2), ["a", "b"], ["a", "b"]).update_layout(height=None)
+    assert png_size(export.figure_png(bare, width=300, scale=1)) == (300, export.DEFAULT_HEIGHT)
+
+
+def test_the_exported_title_adds_the_sentence_the_title_on_screen_lacks():
+    tokens = ["[CLS]", "cats", "chase", "mice", ".", "[SEP]"]
+    title = "minilm-l6 · encoder_self · layer 1 · head 2"
+    figure = head_heatmap(random_map(6, 6), tokens, tokens, title)
+    long_text = "Cats chase mice " + "and dogs chase the cats " * 6
+    exported = titled(figure, [Shown("minilm-l6", long_text)], 482)
+    assert figure.layout.title.text == title  # the figure on screen is left alone
+    lines = exported.layout.title.text.split("<br>")
+    assert lines[0] == title and "".join(lines).count("minilm-l6") == 1  # named once
+    added = " ".join(lines[1:])
+    assert added.startswith("“Cats chase mice and dogs") and added.endswith("…”")
+    assert len(added) < len(long_text) and all(len(line) <= 45 for line in lines[1:])
+    # The plot keeps its size: the figure grows by the room the new lines take at the top.
+    grown = exported.layout.height - figure.layout.height
+    assert grown > 0 and exported.layout.margin.t - figure.layout.margin.t == grown
+    svg = svg_texts(export.figure_svg(exported, width=482))
+    assert title in svg and any(text.startswith("“Cats chase mice") for text in svg)
+    assert png_size(export.figure_png(exported, width=482)) == (964, 2 * exported.layout.height)
+
+
+def test_a_title_that_names_model_and_sentence_is_kept_as_it_is():
+    figure = head_heatmap(random_map(2, 2), ["a", "b"], ["a", "b"], "tiny-model · “a b”")
+    assert titled(figure, [Shown("tiny-model", "a  b")], 400) is figure
+    untitled = head_heatmap(random_map(2, 2), ["a", "b"], ["a", "b"])
+    named = titled(untitled, [Shown("tiny-model", "a b")], 400)
+    assert named.layout.title.text == "tiny-model · “a b”"
+
+
+def test_both_sides_of_a_comparison_get_a_line():
+    figure = head_heatmap(random_map(2, 2), ["a", "b"], ["a", "b"], "A − B")
+    sides = [
+        Shown("m1", "a b", "A: m1 · layer 0 · head 0"),
+        Shown("m2", "a b", "B: m2 · layer 1 · head 3"),
+    ]
+    assert context_lines("A − B", sides) == [
+        "A: m1 · layer 0 · head 0 · “a b”",
+        "B: m2 · layer 1 · head 3 · “a b”",
+    ]
+    assert titled(figure, sides, 820).layout.title.text.count("<br>") == 2
+
+
+def test_model_and_sentence_in_an_exported_title_are_escaped():
+    folder, text = "/models/<b>mine</b>", "say <i>hi</i> & [x](https://example.com)"
+    figure = head_heatmap(random_map(2, 2), ["a", "b"], ["a", "b"], "heads")
+    exported = titled(figure, [Shown(folder, text)], 820)
+    assert "<b>" not in exported.layout.title.text
+    assert "&lt;b&gt;mine" in exported.layout.title.text
+    svg = export.figure_svg(exported, width=820)
+    shown = " ".join(svg_texts(svg))
+    assert folder in shown and text in shown  # drawn as typed, not as markup or a link
+    root = ElementTree.fromstring(svg)
+    assert not any(node.tag.split("}")[-1] in ("b", "i", "a") for node in root.iter())
+
+
+def test_short_text_cuts_long_texts_at_a_word_with_an_ellipsis():
+    assert short_text("  two\nlines  ") == "two lines"
+    assert short_text("x" * 60) == "x" * 60
+    assert short_text("word " * 20, 20) == "word word word word…"
+    assert short_text("y" * 80, 20) == "y" * 19 + "…"
+
+
+def test_cli_export_titles_the_figure_with_the_text(tmp_path, dates_run):
+    path = tmp_path / "dates.svg"
+    assert main(["export", "bahdanau-dates", DATE, "-o", str(path)]) == 0
+    texts = svg_texts(path.read_text())
+    assert "bahdanau-dates · cross · layer 0 · head 0" in texts and f"“{DATE}”" in texts
 
 
 # ---- data ---------------------------------------------------------------------------------

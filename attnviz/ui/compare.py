@@ -24,7 +24,7 @@ from attnviz.models.ablation import Heads
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import HeadChoice
 from attnviz.ui.safe_text import escape_markdown, show_info
-from attnviz.ui.widgets import Download, file_stem, show_chart
+from attnviz.ui.widgets import Download, Shown, column_width, file_stem, show_chart
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +60,7 @@ def title_of(label: str, side: HeadChoice) -> str:
 
 def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> None:
     """Both heads side by side on one colour scale (0 to 1)."""
+    width = column_width(2)
     for column, label, side, shown in zip(st.columns(2), "AB", (a, b), (map_a, map_b), strict=True):
         with column:
             figure = head_heatmap(
@@ -71,7 +72,8 @@ def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> N
             )
             matrix = (shown.weights, shown.query_tokens, shown.key_tokens)
             stem = file_stem(label, side.model, side.kind, side.layer, side.head)
-            show_chart(figure, f"compare.figure_{label}", download=Download(stem, matrix))
+            download = Download(stem, matrix, shows=Shown(side.model, side.text), width=width)
+            show_chart(figure, f"compare.figure_{label}", download=download)
 
 
 def why_no_difference(
@@ -121,7 +123,9 @@ def show_difference(
     difference = map_a.weights.astype(np.float32) - map_b.weights.astype(np.float32)
     figure = difference_heatmap(difference, map_a.query_tokens, map_a.key_tokens, "A − B", visible)
     matrix = (difference, map_a.query_tokens, map_a.key_tokens)
-    show_chart(figure, "compare.difference", download=Download("difference-A-B", matrix))
+    sides = (Shown(a.model, a.text, title_of("A", a)), Shown(b.model, b.text, title_of("B", b)))
+    download = Download("difference-A-B", matrix, shows=sides)
+    show_chart(figure, "compare.difference", download=download)
 
 
 # Query rows compared per pair of heads: beyond this, evenly spaced rows stand for the rest, so

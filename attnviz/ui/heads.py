@@ -36,7 +36,7 @@ from attnviz.figures import (
 from attnviz.ui.display import DisplayMaps
 from attnviz.ui.presentation import is_presenting
 from attnviz.ui.safe_text import escape_markdown, show_info
-from attnviz.ui.widgets import Download, file_stem, show_chart
+from attnviz.ui.widgets import Download, Shown, column_width, file_stem, show_chart
 
 VIEWS = ("head", "overview", "aggregate", "statistics", "token")
 VIEW_LABELS = {
@@ -127,7 +127,8 @@ def show_head(
         )
         stem = file_stem(title)
         matrix = (maps.weights[layer, head], maps.query_tokens, maps.key_tokens)
-        show_chart(figure, "heads.main", download=Download(stem, matrix, run))
+        width = None if stacked else column_width([3, 2])
+        show_chart(figure, "heads.main", download=Download(stem, matrix, run, width=width))
     if alone:
         return
     with side:
@@ -188,8 +189,9 @@ def show_aggregate(
     title: str,
     colouring: Colouring,
     flow: Callable[[], np.ndarray],
+    shows: Shown | tuple[Shown, ...] = (),
 ) -> None:
-    """Mean, max, rollout or flow as one heatmap."""
+    """Mean, max, rollout or flow as one heatmap; `shows` names the run in exported titles."""
     if aggregate == "flow" and len(maps.key_tokens) > FLOW_MAX_TOKENS:
         st.info(FLOW_LIMIT_NOTE)
         return
@@ -205,7 +207,9 @@ def show_aggregate(
     show_chart(
         figure,
         "heads.aggregate_chart",
-        download=Download(file_stem(title), (weights, maps.query_tokens, maps.key_tokens)),
+        download=Download(
+            file_stem(title), (weights, maps.query_tokens, maps.key_tokens), shows=shows
+        ),
     )
 
 

@@ -12,7 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from attnviz import export
 from attnviz.attention import Run
+from attnviz.figures.titles import Shown, titled
 from attnviz.models.registry import REGISTRY
 from attnviz.ui.safe_text import show_info
 
@@ -99,9 +101,32 @@ def show_chart(
     download_menu(figure, key, download or Download(file_stem(key)))
 
 
+# The width a figure is drawn at depends on the browser's window, which the server never
+# learns; exports use a reference window instead: 1280 x 720 (a projector, a small laptop)
+# with the sidebar open. Its content column measured in Chromium: 1280 - 300 (sidebar) - 2 x 80
+# (padding) = 820 CSS px, and 920 in presentation mode (2 x 30 padding); st.columns leaves a
+# gap of 1rem between columns (16 px, 20 px in presentation mode's larger type).
+CONTENT_WIDTH = 820
+PRESENTING_CONTENT_WIDTH = 920
+COLUMN_GAP = 16
+PRESENTING_COLUMN_GAP = 20
+
+
+def column_width(spec: int | Sequence[float] = 1, index: int = 0) -> int:
+    """CSS pixels of column `index` of `st.columns(spec)` at the reference window (above):
+    the width a figure drawn there is exported at. The default is the whole content column."""
+    from attnviz.ui.presentation import is_presenting
+
+    presenting = is_presenting()
+    weights = [1.0] * spec if isinstance(spec, int) else [float(weight) for weight in spec]
+    gap = PRESENTING_COLUMN_GAP if presenting else COLUMN_GAP
+    room = (PRESENTING_CONTENT_WIDTH if presenting else CONTENT_WIDTH) - gap * (len(weights) - 1)
+    return round(room * weights[index] / sum(weights))
+
+
 @dataclasses.dataclass(frozen=True)
 class Download:
-    """What a figure's download menu offers besides the figure itself.
+    """What a figure's download menu offers besides the figure itself, and how to draw it.
 
     A session keeps its menu until its next rerun, so the menu must not keep a cached run
     alive: `run` is a function that fetches the run when JSON or NPZ is pressed, and a
@@ -111,8 +136,14 @@ class Download:
     stem: str  # file name without extension
     matrix: tuple[np.ndarray, Sequence[str], Sequence[str]] | None = None  # [query, key], tokens
     run: Callable[[], Run] | None = None  # the whole run, as JSON and NPZ
+    # The model and text of each run drawn (by default `run`'s): exported titles name what the
+    # title on screen does not, so that a file on its own says what it shows.
+    shows: Shown | tuple[Shown, ...] = ()
+    width: int | None = None  # CSS px the figure is drawn at (`column_width`); None: the column
 
     def __post_init__(self) -> None:
+        if isinstance(self.shows, Shown):
+            object.__setattr__(self, "shows", (self.shows,))
         if self.matrix is not None and self.matrix[0].base is not None:
             weights, query, key = self.matrix
             object.__setattr__(self, "matrix", (np.array(weights), query, key))
@@ -129,7 +160,6 @@ def file_stem(*parts: object) -> str:
 def warm_image_engine() -> None:
     """Start the image engine's Chromium in the background, once per process: the first image
     otherwise waits about 2.5 s for the browser to start (bench/bench_export.py)."""
-    from attnviz import export
 
     def draw_a_dot() -> None:
         with contextlib.suppress(Exception):  # no Chromium: the button will say so when pressed
@@ -141,16 +171,26 @@ def warm_image_engine() -> None:
 def download_menu(figure: go.Figure, key: str, download: Download) -> None:
     """PNG, SVG and standalone HTML of the figure; CSV of its matrix; JSON and NPZ of the run.
 
-    Files are made only when their button is pressed (Streamlit calls the function then).
+    The figure is exported as it is drawn: its own height, the width of its place on the page
+    at the reference window (`column_width`), PNG at twice that for sharpness, and its title
+    naming the model and text (`Download.shows`). Files are made only when their button is
+    pressed (Streamlit calls the function then).
     """
-    from attnviz import export
-
     warm_image_engine()
     stem = download.stem
+    width = download.width or column_width()
+    shows = download.shows
+    if not shows and download.run is not None:
+        run = download.run()  # the run on screen: cached; only its two names are kept
+        shows = (Shown(run.model, run.text),)
+
+    def exported() -> go.Figure:
+        return titled(figure, shows, width)
+
     items = [
-        ("PNG", lambda: export.figure_png(figure), "png", "image/png"),
-        ("SVG", lambda: export.figure_svg(figure), "svg", "image/svg+xml"),
-        ("HTML", lambda: export.figure_html(figure), "html", "text/html"),
+        ("PNG", lambda: export.figure_png(exported(), width, scale=2.0), "png", "image/png"),
+        ("SVG", lambda: export.figure_svg(exported(), width), "svg", "image/svg+xml"),
+        ("HTML", lambda: export.figure_html(exported()), "html", "text/html"),
     ]
     if download.matrix is not None:
         items.append(("CSV", lambda: export.matrix_csv(*download.matrix), "csv", "text/csv"))
