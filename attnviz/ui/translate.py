@@ -22,10 +22,11 @@ from attnviz.figures.steps import (
     top_next_bars,
     weight_bars,
 )
+from attnviz.figures.titles import Shown
 from attnviz.models.tokens import detokenize
 from attnviz.ui.cache import get_run
 from attnviz.ui.safe_text import escape_markdown, show_error
-from attnviz.ui.widgets import Download, file_stem, show_chart
+from attnviz.ui.widgets import Download, column_width, file_stem, show_chart
 
 SCORE_FORMULAS = {
     "additive": r"e_{ij} = v_a^\top \tanh\left(W_a\, s_{i-1} + U_a\, h_j\right)",
@@ -132,11 +133,16 @@ def show_step(run: Run, step: int) -> None:
     )
     st.latex(SCORE_FORMULAS.get(score, ""))
     left, right = st.columns(2)
+    half = Download(
+        file_stem("translate", "step", step),
+        shows=Shown(run.model, run.text),
+        width=column_width(2),
+    )
     with left:
-        show_chart(score_bars(scores, run.source_tokens), "translate.scores")
+        show_chart(score_bars(scores, run.source_tokens), "translate.scores", download=half)
     with right:
         st.latex(SOFTMAX)
-        show_chart(weight_bars(weights, run.source_tokens), "translate.weights")
+        show_chart(weight_bars(weights, run.source_tokens), "translate.weights", download=half)
         st.caption(f"The weights sum to {float(weights.sum()):.4f}.")
     st.latex(CONTEXT)
     show_chart(
@@ -177,10 +183,11 @@ def scoring_run(text: str, model: str) -> Run | None:
         return None
 
 
-def show_scoring_map(text: str, model: str, layer: int, head: int | None) -> None:
+def show_scoring_map(text: str, model: str, layer: int, head: int | None, columns: int = 1) -> None:
     """One translator's alignment in the scoring comparison, with its translation under it.
 
     RNN translators have one head; a Transformer shows `layer`'s `head` (None: their mean).
+    columns: how many maps share a row (the exported figure has the width drawn).
     """
     run = scoring_run(text, model)
     if run is None:
@@ -188,7 +195,12 @@ def show_scoring_map(text: str, model: str, layer: int, head: int | None) -> Non
     which = which_heads(run, layer, head)
     title = model + (f" · {which}" if which else "")
     figure = head_heatmap(cross_map(run, layer, head), run.target_tokens, run.source_tokens, title)
-    show_chart(figure, f"translate.compare.{model}")
+    download = Download(
+        file_stem("translate", "compare", model),
+        shows=Shown(model, text),
+        width=column_width(columns),
+    )
+    show_chart(figure, f"translate.compare.{model}", download=download)
     st.caption(escape_markdown(run.output_text or ""))
 
 
@@ -198,4 +210,4 @@ def show_scoring_grid(text: str, models: list[str], layer: int, head: int | None
     columns = [column for start in range(0, len(models), 2) for column in st.columns(2)]
     for column, model in zip(columns, models, strict=False):
         with column:
-            show_scoring_map(text, model, layer, head)
+            show_scoring_map(text, model, layer, head, columns=2)

@@ -62,3 +62,15 @@ def test_the_heads_png_is_the_column_wide_figure_titled_with_model_and_sentence(
     png = pressed(app, made_by_button, f"PNG: {stem}.png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (2 * width, 2 * height)
+
+
+def test_the_translate_step_bars_export_at_the_width_of_their_half_column(made_by_button):
+    app = open_page("translate", text="The black cat sleeps.", step="1")
+    assert not app.exception
+    labels = [b.proto.label for b in app.get("download_button")]
+    stem = "translate-step-1"
+    assert labels.count(f"SVG: {stem}.svg") == 2  # the scores and the weights, side by side
+    svg = ElementTree.fromstring(pressed(app, made_by_button, f"SVG: {stem}.svg"))
+    assert int(svg.get("width")) == column_width(2) < 420
+    texts = [node.text for node in svg.iter() if node.text]
+    assert "“The black cat sleeps.”" in texts and any("bahdanau-en-es" in t for t in texts)
