@@ -38,9 +38,6 @@ KNOWN_LAYER_EXCEPTIONS = {
     # `attnviz app` starts Streamlit (see above); it imports no page or ui module.
     ("attnviz/serve.py", "streamlit.web"),
     # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
-    ("pages/classroom.py", "attnviz.figures"),
-    ("pages/classroom.py", "attnviz.models.rnn"),
-    ("pages/classroom.py", "attnviz.training.live"),
     ("pages/compare.py", "attnviz.models.ablation"),
     ("pages/compare.py", "attnviz.models.registry"),
     ("pages/generate.py", "attnviz.models.sampling"),

@@ -1,0 +1,75 @@
+"""The pages' view states: a URL round trip gives the same view, garbage and out-of-range
+values give the defaults with a notice, and a view that breaks its own rules cannot be made."""
+
+from __future__ import annotations
+
+import pytest
+
+from attnviz.ui.classroom import ClassroomView
+from attnviz.ui.view_state import PendingHead
+
+
+def url_of(view) -> dict[str, str]:
+    """`view.to_url()` as the browser's query string holds it: every value as text."""
+    return {name: str(value) for name, value in view.to_url().items()}
+
+
+# ---- the shared base ------------------------------------------------------------------------
+
+
+def test_widget_keys_come_from_the_field_names_and_nothing_else():
+    assert ClassroomView.key("date") == "classroom.date"
+    assert ClassroomView.key("seconds") == "classroom.seconds"
+    with pytest.raises(ValueError, match="no field 'text'; its fields are date, seconds, lesson"):
+        ClassroomView.key("text")
+    assert ClassroomView.state_key("training") == "classroom.training"
+    with pytest.raises(ValueError, match="is a field"):
+        ClassroomView.state_key("date")
+
+
+def test_a_pending_head_is_read_against_the_model_it_indexes():
+    assert PendingHead("3", "1").read(4, 2) == ({"layer": 3, "head": 1}, [])
+    values, notices = PendingHead("9", "x").read(4, 2)
+    assert values == {"layer": 0, "head": 0}
+    assert notices == [
+        "layer 9 does not exist (0 to 3); showing layer 0 instead.",
+        "head must be a whole number; 'x' was replaced by 0.",
+    ]
+    assert PendingHead().read(4, 2) == ({}, [])  # nothing in the URL: nothing to apply
+    assert PendingHead.from_url({"layer": "2", "text": "t"}) == PendingHead("2", None)
+
+
+# ---- /classroom -----------------------------------------------------------------------------
+
+
+def test_classroom_urls_round_trip():
+    view = ClassroomView("3/14/15", 20, "softmax")
+    assert url_of(view) == {"text": "3/14/15", "lesson": "softmax", "seconds": "20"}
+    assert ClassroomView.from_url(url_of(view)) == (view, [])
+    default = ClassroomView()
+    assert url_of(default) == {"text": "Thursday, 27 November 2026", "lesson": "bahdanau"}
+    assert ClassroomView.from_url({}) == (default, [])
+
+
+def test_classroom_garbage_gives_the_defaults_with_a_notice():
+    view, notices = ClassroomView.from_url({"text": "   ", "seconds": "9999", "lesson": "**bold**"})
+    assert view == ClassroomView()
+    assert notices == [
+        "seconds '9999' is not available here; showing '60' instead.",
+        "lesson '**bold**' is not available here; showing 'bahdanau' instead.",
+    ]
+    view, _ = ClassroomView.from_url({"text": "1" * 500})
+    assert view.date == "1" * 200  # a URL's date is cut before it reaches the field
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"seconds": 15}, "seconds must be one of"),
+        ({"lesson": "nope"}, "lesson 'nope' does not exist"),
+        ({"date": None}, "date must be text"),
+    ],
+)
+def test_a_classroom_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        ClassroomView(**fields)
