@@ -40,7 +40,6 @@ KNOWN_LAYER_EXCEPTIONS = {
     # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
     ("pages/compare.py", "attnviz.models.ablation"),
     ("pages/compare.py", "attnviz.models.registry"),
-    ("pages/generate.py", "attnviz.models.sampling"),
     ("pages/heads.py", "attnviz.analysis"),
     ("pages/heads.py", "attnviz.figures"),
     ("pages/home.py", "attnviz.models.registry"),

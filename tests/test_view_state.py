@@ -3,9 +3,12 @@ values give the defaults with a notice, and a view that breaks its own rules can
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from attnviz.ui.classroom import ClassroomView
+from attnviz.ui.generate import GenerateView
 from attnviz.ui.view_state import PendingHead
 
 
@@ -73,3 +76,58 @@ def test_classroom_garbage_gives_the_defaults_with_a_notice():
 def test_a_classroom_view_that_breaks_its_rules_cannot_be_made(fields, message):
     with pytest.raises(ValueError, match=message):
         ClassroomView(**fields)
+
+
+# ---- /generate ------------------------------------------------------------------------------
+
+
+def test_generate_urls_round_trip_with_the_head_read_once_the_model_is_known():
+    view = GenerateView("gpt-austen", "the cat sat", 0.5, 5, 4, layer=1, head=2)
+    url = url_of(view)
+    assert url == {
+        "model": "gpt-austen", "text": "the cat sat", "temperature": "0.5", "top_k": "5",
+        "seed": "4", "layer": "1", "head": "2",
+    }  # fmt: skip
+    assert GenerateView.from_url(url) == (dataclasses.replace(view, layer=None, head=None), [])
+    assert PendingHead.from_url(url).read(4, 4) == ({"layer": 1, "head": 2}, [])
+    assert url_of(GenerateView()) == {
+        "model": "gpt-austen", "text": "It was a fine morning, and Elizabeth",
+        "temperature": "1.0", "top_k": "0", "seed": "0",
+    }  # fmt: skip
+
+
+def test_a_generate_url_keeps_a_model_folder(tiny_folders):
+    folder = str(tiny_folders["gpt2"])
+    view = GenerateView(folder, "the cat", 0.0, 0, 0)
+    assert GenerateView.from_url(url_of(view)) == (view, [])
+
+
+def test_generate_garbage_gives_the_defaults_with_a_notice():
+    params = {"text": " ", "temperature": "hot", "top_k": "999", "seed": "-1", "model": "nan"}
+    view, notices = GenerateView.from_url(params)
+    assert view == GenerateView()
+    assert notices[0].startswith("Model 'nan'") and notices[0].endswith("; showing gpt-austen.")
+    assert notices[1:] == [
+        "temperature must be a number from 0 to 2; using 1.",
+        "top_k 999 does not exist (0 to 100); showing top_k 0 instead.",
+        "seed -1 does not exist (0 to 999999); showing seed 0 instead.",
+    ]
+    assert GenerateView.from_url({"temperature": "inf"})[0].temperature == 1.0
+    assert GenerateView.from_url({"temperature": "0.123"})[0].temperature == 0.12
+    # Another registry model is no language model for this page: gpt-austen, as before.
+    assert GenerateView.from_url({"model": "bahdanau-en-es"}) == (GenerateView(), [])
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"temperature": 2.5}, "temperature must be from 0 to 2"),
+        ({"top_k": -1}, "top_k must be from 0 to 100"),
+        ({"seed": 10**6}, "seed must be from 0 to 999999"),
+        ({"layer": -1}, "layer must be a whole number from 0"),
+        ({"text": None}, "text must be text"),
+    ],
+)
+def test_a_generate_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        GenerateView(**fields)

@@ -46,10 +46,13 @@ class PageView:
             raise ValueError(f"{name!r} is a field of {cls.__name__}; use {cls.__name__}.key.")
         return f"{cls.PAGE}.{name}"
 
-    def into_widgets(self) -> None:
-        """Put each field's value into its widget's state; a field that is None is left alone."""
+    def into_widgets(self, skip: tuple[str, ...] = ()) -> None:
+        """Put each field's value into its widget's state; a field that is None, or named in
+        `skip` (one a subclass puts in place itself), is left alone."""
         for name in self.names():
             value = getattr(self, name)
+            if name in skip:
+                continue
             if value is not None:
                 st.session_state[self.key(name)] = value
 
