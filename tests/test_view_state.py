@@ -9,6 +9,7 @@ import pytest
 
 from attnviz.ui.classroom import ClassroomView
 from attnviz.ui.generate import GenerateView
+from attnviz.ui.tasks import TasksView
 from attnviz.ui.view_state import PendingHead
 
 
@@ -131,3 +132,64 @@ def test_generate_garbage_gives_the_defaults_with_a_notice():
 def test_a_generate_view_that_breaks_its_rules_cannot_be_made(fields, message):
     with pytest.raises(ValueError, match=message):
         GenerateView(**fields)
+
+
+# ---- /tasks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("view", "url"),
+    [
+        (
+            TasksView(model="sentiment-bigru", review="Dull."),
+            {"model": "sentiment-bigru", "text": "Dull."},
+        ),
+        (
+            TasksView(model="sentiment-minilm", review="Fine.", layer=4, head=7),
+            {"model": "sentiment-minilm", "text": "Fine.", "layer": "4", "head": "7"},
+        ),
+        (
+            TasksView(task="Question answering", story="Mary left. Where is Mary?"),
+            {"model": "qa-memnet", "text": "Mary left. Where is Mary?"},
+        ),
+    ],
+)
+def test_tasks_urls_round_trip(view, url):
+    assert url_of(view) == url
+    pending = PendingHead.from_url(url)
+    assert TasksView.from_url(url) == (dataclasses.replace(view, layer=None, head=None), [])
+    assert pending.read(6, 12)[0] == {
+        name: value for name in ("layer", "head") if (value := getattr(view, name)) is not None
+    }
+
+
+def test_tasks_urls_leave_out_what_the_view_does_not_show():
+    # The BiGRU has no heads, and question answering shows the story, not the review.
+    assert "layer" not in url_of(TasksView(model="sentiment-bigru", layer=4, head=7))
+    qa = TasksView(task="Question answering", model="sentiment-minilm", review="x", layer=1)
+    assert url_of(qa) == {"model": "qa-memnet", "text": TasksView().story}
+
+
+def test_tasks_garbage_gives_the_defaults_with_a_notice():
+    view, notices = TasksView.from_url({"model": "no-such-model", "text": "   "})
+    assert view == TasksView()
+    assert notices == [
+        "model 'no-such-model' is not available here; showing 'sentiment-bigru' instead."
+    ]
+    view, _ = TasksView.from_url({"model": "qa-memnet", "text": "?" * 3000})
+    assert view.task == "Question answering" and view.story == "?" * 2000
+    assert view.review == TasksView().review  # the other task's text keeps its example
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"task": "Translation"}, "task must be one of"),
+        ({"model": "qa-memnet"}, "model must be one of sentiment-bigru, sentiment-minilm"),
+        ({"head": 1.5}, "head must be a whole number from 0"),
+        ({"story": None}, "story must be text"),
+    ],
+)
+def test_a_tasks_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        TasksView(**fields)
