@@ -193,3 +193,29 @@ def test_tasks_garbage_gives_the_defaults_with_a_notice():
 def test_a_tasks_view_that_breaks_its_rules_cannot_be_made(fields, message):
     with pytest.raises(ValueError, match=message):
         TasksView(**fields)
+
+
+def test_a_view_put_into_the_widgets_is_the_view_read_back():
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from attnviz.ui.classroom import ClassroomView
+        from attnviz.ui.generate import GenerateView
+
+        ClassroomView("3/14/15", 20, "softmax").into_widgets()
+        st.session_state["read back"] = ClassroomView.from_widgets()
+        st.session_state["override"] = ClassroomView.from_widgets(seconds=45)
+        GenerateView(model="/models/gpt", text="the cat", layer=None).into_widgets()
+
+    app = AppTest.from_function(script).run()
+    assert not app.exception
+    assert app.session_state["read back"] == ClassroomView("3/14/15", 20, "softmax")
+    assert app.session_state["override"].seconds == 45
+    assert app.session_state["classroom.date"] == "3/14/15"
+    # The model is two widgets: the folder choice and its path; a None field is left out.
+    assert app.session_state["generate.model.choice"] == "Model folder on disk…"
+    assert app.session_state["generate.model.folder"] == "/models/gpt"
+    assert app.session_state["generate.text"] == "the cat"
+    assert "generate.layer" not in app.session_state and "generate.model" not in app.session_state

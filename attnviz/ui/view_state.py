@@ -51,9 +51,7 @@ class PageView:
         `skip` (one a subclass puts in place itself), is left alone."""
         for name in self.names():
             value = getattr(self, name)
-            if name in skip:
-                continue
-            if value is not None:
+            if name not in skip and value is not None:
                 st.session_state[self.key(name)] = value
 
     @classmethod
