@@ -1,212 +1,23 @@
 """/classroom: train `bahdanau-dates` live and watch its attention sharpen, beside short lessons.
 
-Each session trains its own fresh model (never the shared shipped one) in a background thread
-with one torch thread and a time budget of at most a minute. At most `MAX_RUNS` runs train at
-once in the server process: on 2 cores one run fills one core, and the other must stay free
-for every other session's reruns; a second run would also starve the first of the core it
-needs to reach 99% within its budget. A run nobody has looked at for `ABANDONED_AFTER`
-seconds (its tab was closed) stops and frees its place. The page polls the run once a second
-with a fragment.
-
-The training machinery is in `attnviz.training.live`.
+The live training (one run at a time in the process, polled once a second) is in
+`attnviz.ui.classroom`; the lessons are in `attnviz.ui.lessons`.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from attnviz.figures import head_heatmap
-from attnviz.models.rnn import RNNModel
-from attnviz.training.live import (
-    DEFAULT_SECONDS,
-    TRAINING_PAIRS,
-    LiveTraining,
-    Snapshot,
-    TrainingView,
-    date_problem,
-)
-from attnviz.ui import lessons
-from attnviz.ui.cache import training_slots
+from attnviz.ui import classroom
+from attnviz.ui.cache import configure_torch
+from attnviz.ui.classroom import ClassroomView
 from attnviz.ui.navigation import require_navigation
 from attnviz.ui.presentation import copy_link_button, presentation_params
-from attnviz.ui.safe_text import show_error, show_warning
-from attnviz.ui.url import page_params, read_choice, write_params
-from attnviz.ui.widgets import show_chart, show_notices
-
-KEY = "classroom"
-DEFAULT_DATE = "Thursday, 27 November 2026"
-SECONDS_CHOICES = (10, 20, 30, 45, 60)
-POLL_SECONDS = 1.0
-
-
-# ---- the page -------------------------------------------------------------------------------
-
-
-def state(name: str) -> str:
-    return f"{KEY}.{name}"
-
-
-def read_url_once() -> None:
-    """On a session's first visit, put the URL's date and budget into the widgets."""
-    params = page_params(KEY, state("date"))
-    if params is None:
-        return
-    text = params.get("text", "")[:200]
-    st.session_state[state("date")] = text if text.strip() else DEFAULT_DATE
-    allowed = tuple(str(s) for s in SECONDS_CHOICES)
-    seconds, note = read_choice(params, "seconds", allowed, str(DEFAULT_SECONDS))
-    st.session_state[state("seconds")] = int(seconds)
-    lesson, lesson_note = read_choice(
-        params, "lesson", tuple(lessons.LESSONS), lessons.DEFAULT_LESSON
-    )
-    st.session_state[state("lesson")] = lesson
-    st.session_state[state("notices")] = [n for n in (note, lesson_note) if n]
-
-
-def start_training() -> None:
-    """Callback of Start: a fresh run for this session, if a place is free."""
-    old = st.session_state.get(state("training"))
-    if old is not None and old.view().running:
-        return
-    slots = training_slots()
-    run = LiveTraining(
-        st.session_state[state("date")],
-        st.session_state[state("seconds")],
-        on_finish=slots.release,
-    )
-    if not slots.claim(run):
-        wait = slots.seconds_until_free()
-        st.session_state[state("busy")] = (
-            "Another session is training right now; one run at a time keeps the app "
-            f"responsive for everyone. Try again in about {wait + 5:.0f} s."
-        )
-        return
-    run.start()
-    st.session_state[state("training")] = run
-
-
-def stop_training() -> None:
-    """Callback of Stop: stop after the current step and wait for the last snapshot."""
-    run = st.session_state.get(state("training"))
-    if run is not None:
-        run.stop()
-
-
-def alignment_figure(snapshot: Snapshot, date: str):
-    output = snapshot.output_text or "(nothing yet)"
-    title = f"step {snapshot.step}: {date} → {output}"
-    return head_heatmap(snapshot.weights, snapshot.target_tokens, snapshot.source_tokens, title)
-
-
-def figures_text(loss: float, accuracy: float | None) -> str:
-    """ "loss 0.123 · held-out exact 98.5%", with dashes for what is not known yet."""
-    loss_text = "—" if np.isnan(loss) else f"{loss:.3f}"
-    exact = "not measured yet" if accuracy is None else f"{accuracy:.1%}"
-    return f"loss {loss_text} · held-out exact {exact}"
-
-
-def progress_text(view: TrainingView) -> str:
-    progress = view.progress
-    figures = figures_text(progress.get("loss", float("nan")), progress.get("accuracy"))
-    return f"step {progress['step']} · {view.elapsed:.0f} s of {view.seconds:.0f} s · {figures}"
-
-
-def show_progress(run: LiveTraining) -> None:
-    """The live view: progress bar, figures so far, the latest alignment."""
-    run.seen()
-    view = run.view()
-    if view.status == "preparing":
-        st.progress(0.0, text=f"Preparing {TRAINING_PAIRS:,} training dates…")
-    else:
-        fraction = min(1.0, view.elapsed / view.seconds)
-        st.progress(fraction, text="Training: " + progress_text(view))
-    if view.snapshots:
-        figure = alignment_figure(view.snapshots[-1], run.date)
-        show_chart(figure, state("live_figure"))
-    if not view.running:
-        st.rerun()  # the whole page: show the results and the snapshot slider
-
-
-ENDINGS = {
-    "reached": "Reached the target on held-out dates",
-    "out_of_time": "The time budget ran out",
-    "stopped": "Stopped",
-    "abandoned": "Stopped because nobody was watching",
-}
-
-
-def show_results(run: LiveTraining) -> None:
-    """After a run: how it ended, a slider through the snapshots, the model on any date."""
-    view = run.view()
-    if view.status == "failed":
-        show_error(f"Training failed ({view.error}).")
-        return
-    st.success(f"{ENDINGS[view.status]}: {progress_text(view)}.")
-    snapshots = view.snapshots
-    if st.session_state.get(state("shown_run")) != run.started:  # a new run: its last step
-        st.session_state[state("shown_run")] = run.started
-        st.session_state[state("snapshot")] = len(snapshots) - 1
-    index = st.select_slider(
-        "Scrub through training (saved snapshots)",
-        options=range(len(snapshots)),
-        key=state("snapshot"),
-        format_func=lambda i: f"step {snapshots[i].step}",
-    )
-    shown = snapshots[index]
-    st.caption(
-        f"At step {shown.step} ({shown.seconds:.0f} s): {figures_text(shown.loss, shown.accuracy)}."
-        " Each row is one output character; it shows which input characters the decoder "
-        "looked at while writing it."
-    )
-    figure = alignment_figure(shown, run.date)
-    show_chart(figure, state("snapshot_figure"))
-    if run.model is not None:
-        try_trained_model(run.model)
-
-
-def try_trained_model(model: RNNModel) -> None:
-    """The trained model on any date the student types."""
-    st.subheader("Try the model you trained")
-    text = st.text_input("Another date", key=state("try"), placeholder="e.g. 3/14/15")
-    if not text.strip():
-        return
-    problem = date_problem(text)
-    if problem:
-        show_error(problem)
-        return
-    result = model.run(text)
-    maps = result.maps["cross"]
-    title = f"{result.text} → {result.output_text}"
-    figure = head_heatmap(maps.head(0, 0), maps.query_tokens, maps.key_tokens, title)
-    show_chart(figure, state("try_figure"))
-
-
-def training_controls(run: LiveTraining | None) -> str | None:
-    """Date, budget, Start and Stop; returns why the date cannot be used, or None."""
-    running = run is not None and run.view().running
-    date = st.text_input(
-        "A date to watch while the model learns", key=state("date"), disabled=running
-    )
-    st.select_slider(
-        "Time budget (seconds)", SECONDS_CHOICES, key=state("seconds"), disabled=running
-    )
-    problem = date_problem(date)
-    left, right = st.columns(2)
-    left.button(
-        "Start training",
-        type="primary",
-        on_click=start_training,
-        disabled=running or problem is not None,
-        width="stretch",
-    )
-    right.button("Stop", on_click=stop_training, disabled=not running, width="stretch")
-    return problem
+from attnviz.ui.url import write_params
+from attnviz.ui.widgets import show_notices
 
 
 def classroom_page() -> None:
-    from attnviz.ui.cache import configure_torch
-
     require_navigation()
     configure_torch()
     st.title("Classroom")
@@ -215,31 +26,14 @@ def classroom_page() -> None:
         "attention go from a uniform smear to a clean alignment."
     )
     copy_link_button()
-    read_url_once()
-    show_notices(st.session_state.pop(state("notices"), []))
+    show_notices(classroom.read_url_once())
     training, lesson_column = st.columns([3, 2], gap="large")
     with lesson_column:
-        lesson = lessons.lesson_picker(state("lesson"))
+        classroom.lesson_section()
     with training:
-        run = st.session_state.get(state("training"))
-        problem = training_controls(run)
-        if problem:
-            show_warning(problem)
-        if busy := st.session_state.pop(state("busy"), None):
-            show_warning(busy)
-        if run is None:
-            st.info("Press **Start training**: a fresh model learns for up to a minute.")
-        elif run.view().running:
-            st.fragment(show_progress, run_every=POLL_SECONDS)(run)
-        else:
-            show_results(run)
-    seconds = st.session_state[state("seconds")]
-    write_params(
-        {"text": st.session_state[state("date")], "lesson": lesson}
-        | ({"seconds": seconds} if seconds != DEFAULT_SECONDS else {})
-        | presentation_params(),
-        KEY,
-    )
+        classroom.training_section()
+    view = ClassroomView.from_widgets()
+    write_params(view.to_url() | presentation_params(), ClassroomView.PAGE)
 
 
 classroom_page()

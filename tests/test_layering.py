@@ -38,16 +38,11 @@ KNOWN_LAYER_EXCEPTIONS = {
     # `attnviz app` starts Streamlit (see above); it imports no page or ui module.
     ("attnviz/serve.py", "streamlit.web"),
     # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
-    ("pages/classroom.py", "attnviz.figures"),
-    ("pages/classroom.py", "attnviz.models.rnn"),
-    ("pages/classroom.py", "attnviz.training.live"),
     ("pages/compare.py", "attnviz.models.ablation"),
     ("pages/compare.py", "attnviz.models.registry"),
-    ("pages/generate.py", "attnviz.models.sampling"),
     ("pages/heads.py", "attnviz.analysis"),
     ("pages/heads.py", "attnviz.figures"),
     ("pages/home.py", "attnviz.models.registry"),
-    ("pages/tasks.py", "attnviz.models.registry"),
     ("pages/translate.py", "attnviz.models.base"),
     ("pages/translate.py", "attnviz.models.registry"),
 }

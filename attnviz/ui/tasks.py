@@ -8,6 +8,8 @@ and the rollout over all layers (Abnar and Zuidema 2020), stand in for it. A mem
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import numpy as np
@@ -16,12 +18,41 @@ import streamlit as st
 from attnviz.analysis import attention_rollout
 from attnviz.attention import Run
 from attnviz.figures.tasks import memory_heatmap, probability_bars, shaded_words, weight_bars
-from attnviz.ui.cache import get_run
+from attnviz.models.registry import REGISTRY
+from attnviz.ui.cache import get_model, get_run
+from attnviz.ui.controls import keep_in_range
 from attnviz.ui.safe_text import escape_markdown, show_error, show_info
+from attnviz.ui.url import page_params, read_choice
+from attnviz.ui.view_state import PageView, check_index, keep_pending_head, layer_head_pickers
 from attnviz.ui.widgets import Download, file_stem, show_chart
 
+SENTIMENT = "Sentiment analysis"
+QA = "Question answering"
+TASKS = (SENTIMENT, QA)
 SENTIMENT_MODELS = ("sentiment-bigru", "sentiment-minilm")
+SENTIMENT_CHOICES = tuple(name for name in SENTIMENT_MODELS if name in REGISTRY)
+MINILM = "sentiment-minilm"  # a Transformer: one head's [CLS] row instead of a pooling query
 QA_MODEL = "qa-memnet"
+MODELS = (*SENTIMENT_CHOICES, QA_MODEL)
+REVIEW_EXAMPLES = (
+    "The food was delicious and the staff were friendly.",
+    "The movie was boring and far too long.",
+    "I expected to hate it, but the acting was wonderful.",
+    "Not bad at all, though the ending drags.",
+    "The charger stopped working after a week.",
+    "A moving, funny and beautifully acted film.",
+)
+STORY_EXAMPLES = (
+    "Mary moved to the bathroom. John went to the hallway. Mary travelled to the office. "
+    "Where is Mary?",
+    "John went to the kitchen. John picked up the milk. Sandra moved to the garden. "
+    "John travelled to the office. Where is the milk?",
+    "Daniel journeyed to the bedroom. Sandra went back to the kitchen. Daniel moved to the "
+    "garden. Is Daniel in the bedroom?",
+    "Sandra went to the hallway. Then she journeyed to the bathroom. Where is Sandra?",
+    "Mary and Daniel went to the kitchen. Daniel moved to the office. Where is Mary?",
+)
+MAX_CHARS = 2_000
 SENTIMENT_INTRODUCTION = (
     "A classifier that attends reads every word, then asks one question of the whole "
     "sentence: *which words decide its sentiment?* In **attention pooling** (Yang et al. "
@@ -157,3 +188,145 @@ def run_or_error(model: str, text: str) -> Run | None:
     except ValueError as error:
         show_error(str(error))
         return None
+
+
+# ---- the view state and its controls --------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class TasksView(PageView):
+    """What /tasks shows: the task, the sentiment model, the review or the story, MiniLM's head.
+
+    In the URL: `model` (a sentiment model, or qa-memnet for question answering), `text` (the
+    review or the story) and, for sentiment-minilm, `layer` and `head`.
+    """
+
+    PAGE = "tasks"
+
+    task: str = SENTIMENT  # one of TASKS
+    model: str = SENTIMENT_CHOICES[0]  # the sentiment model; question answering has one
+    review: str = REVIEW_EXAMPLES[0]
+    story: str = STORY_EXAMPLES[0]  # sentences, then a question
+    layer: int | None = None  # MiniLM's [CLS] row; None until its pickers are drawn
+    head: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, not {self.task!r}.")
+        if self.model not in SENTIMENT_CHOICES:
+            raise ValueError(
+                f"model must be one of {', '.join(SENTIMENT_CHOICES)}, not {self.model!r}."
+            )
+        for name in ("review", "story"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be text, not {getattr(self, name)!r}.")
+        check_index("layer", self.layer)
+        check_index("head", self.head)
+
+    @classmethod
+    def from_url(cls, params: Mapping[str, str]) -> tuple[TasksView, list[str]]:
+        """The view a URL asks for (MiniLM's layer and head are read once its pickers are
+        drawn: see `keep_pending_head`), and a notice for a model replaced by the default."""
+        model, model_note = read_choice(params, "model", MODELS, MODELS[0])
+        text = (params.get("text") or "")[:MAX_CHARS]
+        if model == QA_MODEL:
+            view = cls(task=QA, story=text) if text.strip() else cls(task=QA)
+        else:
+            view = cls(model=model, review=text) if text.strip() else cls(model=model)
+        return view, [model_note] if model_note else []
+
+    def to_url(self) -> dict[str, object]:
+        if self.task == QA:
+            return {"model": QA_MODEL, "text": self.story}
+        head = {"layer": self.layer, "head": self.head} if self.model == MINILM else {}
+        url = {"model": self.model, "text": self.review} | head
+        return {name: value for name, value in url.items() if value is not None}
+
+
+def read_url_once() -> list[str]:
+    """On a session's first visit, put the URL's view into the widgets; returns the notices."""
+    params = page_params(TasksView.PAGE, TasksView.key("task"))
+    if params is None:
+        return []
+    view, notices = TasksView.from_url(params)
+    view.into_widgets()
+    keep_pending_head(TasksView, params)
+    return notices
+
+
+def task_picker() -> str:
+    return st.radio("Task", TASKS, key=TasksView.key("task"), horizontal=True)
+
+
+def example_key(field: str) -> str:
+    """The key of the examples menu that fills the text field `field`."""
+    return f"{TasksView.key(field)}_example"
+
+
+def use_example(field: str) -> None:
+    """Callback: copy the chosen example into the text box."""
+    st.session_state[TasksView.key(field)] = st.session_state[example_key(field)]
+
+
+def example_picker(field: str, examples: tuple[str, ...], placeholder: str) -> None:
+    st.selectbox(
+        "Examples",
+        examples,
+        key=example_key(field),
+        index=None,
+        placeholder=placeholder,
+        on_change=use_example,
+        args=(field,),
+    )
+
+
+def review_controls() -> TasksView:
+    """Model, examples and the review."""
+    keep_in_range(TasksView.key("model"), SENTIMENT_CHOICES, SENTIMENT_CHOICES[0])
+    columns = st.columns([2, 3])
+    model = columns[0].selectbox("Model", SENTIMENT_CHOICES, key=TasksView.key("model"))
+    with columns[1]:
+        example_picker("review", REVIEW_EXAMPLES, "Try an example review")
+    st.session_state.setdefault(TasksView.key("review"), REVIEW_EXAMPLES[0])
+    text = st.text_area("A review", key=TasksView.key("review"), height=80, max_chars=MAX_CHARS)
+    return TasksView(SENTIMENT, model, review=text)
+
+
+def story_controls() -> TasksView:
+    """Examples and the story."""
+    example_picker("story", STORY_EXAMPLES, "Try an example story")
+    st.session_state.setdefault(TasksView.key("story"), STORY_EXAMPLES[0])
+    text = st.text_area(
+        "A story, one sentence per fact, then a question ending in '?'",
+        key=TasksView.key("story"),
+        height=120,
+        max_chars=MAX_CHARS,
+    )
+    return TasksView(QA, story=text)
+
+
+def with_layer_head(view: TasksView) -> TasksView:
+    """The view with the layer and head of MiniLM's [CLS] row (the URL's values once)."""
+    info = get_model(view.model).info
+    layers, heads = info.layers["encoder_self"], info.heads["encoder_self"]
+    layer, head = layer_head_pickers(TasksView, layers, heads, default_layer=layers - 1)
+    return dataclasses.replace(view, layer=layer, head=head)
+
+
+def sentiment_results(run: Run, view: TasksView) -> None:
+    """The label, the words the model weighed, and the class probabilities."""
+    show_notes(run)
+    show_prediction(run, "Sentiment")
+    if view.model == MINILM:
+        minilm_view(run, int(view.layer), int(view.head), TasksView.state_key("minilm"))
+    else:
+        pooling_view(run, TasksView.state_key("bigru"))
+    show_probabilities(run, TasksView.state_key("probabilities"), "Class probabilities")
+
+
+def qa_results(run: Run) -> None:
+    """The answer, the hops over the story's sentences, and the answer probabilities."""
+    show_notes(run)
+    show_prediction(run, "Answer")
+    memory_view(run, TasksView.state_key("qa"))
+    show_probabilities(run, TasksView.state_key("answers"), "Answer probabilities")

@@ -1,0 +1,221 @@
+"""The pages' view states: a URL round trip gives the same view, garbage and out-of-range
+values give the defaults with a notice, and a view that breaks its own rules cannot be made."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from attnviz.ui.classroom import ClassroomView
+from attnviz.ui.generate import GenerateView
+from attnviz.ui.tasks import TasksView
+from attnviz.ui.view_state import PendingHead
+
+
+def url_of(view) -> dict[str, str]:
+    """`view.to_url()` as the browser's query string holds it: every value as text."""
+    return {name: str(value) for name, value in view.to_url().items()}
+
+
+# ---- the shared base ------------------------------------------------------------------------
+
+
+def test_widget_keys_come_from_the_field_names_and_nothing_else():
+    assert ClassroomView.key("date") == "classroom.date"
+    assert ClassroomView.key("seconds") == "classroom.seconds"
+    with pytest.raises(ValueError, match="no field 'text'; its fields are date, seconds, lesson"):
+        ClassroomView.key("text")
+    assert ClassroomView.state_key("training") == "classroom.training"
+    with pytest.raises(ValueError, match="is a field"):
+        ClassroomView.state_key("date")
+
+
+def test_a_pending_head_is_read_against_the_model_it_indexes():
+    assert PendingHead("3", "1").read(4, 2) == ({"layer": 3, "head": 1}, [])
+    values, notices = PendingHead("9", "x").read(4, 2)
+    assert values == {"layer": 0, "head": 0}
+    assert notices == [
+        "layer 9 does not exist (0 to 3); showing layer 0 instead.",
+        "head must be a whole number; 'x' was replaced by 0.",
+    ]
+    assert PendingHead().read(4, 2) == ({}, [])  # nothing in the URL: nothing to apply
+    assert PendingHead.from_url({"layer": "2", "text": "t"}) == PendingHead("2", None)
+
+
+# ---- /classroom -----------------------------------------------------------------------------
+
+
+def test_classroom_urls_round_trip():
+    view = ClassroomView("3/14/15", 20, "softmax")
+    assert url_of(view) == {"text": "3/14/15", "lesson": "softmax", "seconds": "20"}
+    assert ClassroomView.from_url(url_of(view)) == (view, [])
+    default = ClassroomView()
+    assert url_of(default) == {"text": "Thursday, 27 November 2026", "lesson": "bahdanau"}
+    assert ClassroomView.from_url({}) == (default, [])
+
+
+def test_classroom_garbage_gives_the_defaults_with_a_notice():
+    view, notices = ClassroomView.from_url({"text": "   ", "seconds": "9999", "lesson": "**bold**"})
+    assert view == ClassroomView()
+    assert notices == [
+        "seconds '9999' is not available here; showing '60' instead.",
+        "lesson '**bold**' is not available here; showing 'bahdanau' instead.",
+    ]
+    view, _ = ClassroomView.from_url({"text": "1" * 500})
+    assert view.date == "1" * 200  # a URL's date is cut before it reaches the field
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"seconds": 15}, "seconds must be one of"),
+        ({"lesson": "nope"}, "lesson 'nope' does not exist"),
+        ({"date": None}, "date must be text"),
+    ],
+)
+def test_a_classroom_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        ClassroomView(**fields)
+
+
+# ---- /generate ------------------------------------------------------------------------------
+
+
+def test_generate_urls_round_trip_with_the_head_read_once_the_model_is_known():
+    view = GenerateView("gpt-austen", "the cat sat", 0.5, 5, 4, layer=1, head=2)
+    url = url_of(view)
+    assert url == {
+        "model": "gpt-austen", "text": "the cat sat", "temperature": "0.5", "top_k": "5",
+        "seed": "4", "layer": "1", "head": "2",
+    }  # fmt: skip
+    assert GenerateView.from_url(url) == (dataclasses.replace(view, layer=None, head=None), [])
+    assert PendingHead.from_url(url).read(4, 4) == ({"layer": 1, "head": 2}, [])
+    assert url_of(GenerateView()) == {
+        "model": "gpt-austen", "text": "It was a fine morning, and Elizabeth",
+        "temperature": "1.0", "top_k": "0", "seed": "0",
+    }  # fmt: skip
+
+
+def test_a_generate_url_keeps_a_model_folder(tiny_folders):
+    folder = str(tiny_folders["gpt2"])
+    view = GenerateView(folder, "the cat", 0.0, 0, 0)
+    assert GenerateView.from_url(url_of(view)) == (view, [])
+
+
+def test_generate_garbage_gives_the_defaults_with_a_notice():
+    params = {"text": " ", "temperature": "hot", "top_k": "999", "seed": "-1", "model": "nan"}
+    view, notices = GenerateView.from_url(params)
+    assert view == GenerateView()
+    assert notices[0].startswith("Model 'nan'") and notices[0].endswith("; showing gpt-austen.")
+    assert notices[1:] == [
+        "temperature must be a number from 0 to 2; using 1.",
+        "top_k 999 does not exist (0 to 100); showing top_k 0 instead.",
+        "seed -1 does not exist (0 to 999999); showing seed 0 instead.",
+    ]
+    assert GenerateView.from_url({"temperature": "inf"})[0].temperature == 1.0
+    assert GenerateView.from_url({"temperature": "0.123"})[0].temperature == 0.12
+    # Another registry model is no language model for this page: gpt-austen, as before.
+    assert GenerateView.from_url({"model": "bahdanau-en-es"}) == (GenerateView(), [])
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"temperature": 2.5}, "temperature must be from 0 to 2"),
+        ({"top_k": -1}, "top_k must be from 0 to 100"),
+        ({"seed": 10**6}, "seed must be from 0 to 999999"),
+        ({"layer": -1}, "layer must be a whole number from 0"),
+        ({"text": None}, "text must be text"),
+    ],
+)
+def test_a_generate_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        GenerateView(**fields)
+
+
+# ---- /tasks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("view", "url"),
+    [
+        (
+            TasksView(model="sentiment-bigru", review="Dull."),
+            {"model": "sentiment-bigru", "text": "Dull."},
+        ),
+        (
+            TasksView(model="sentiment-minilm", review="Fine.", layer=4, head=7),
+            {"model": "sentiment-minilm", "text": "Fine.", "layer": "4", "head": "7"},
+        ),
+        (
+            TasksView(task="Question answering", story="Mary left. Where is Mary?"),
+            {"model": "qa-memnet", "text": "Mary left. Where is Mary?"},
+        ),
+    ],
+)
+def test_tasks_urls_round_trip(view, url):
+    assert url_of(view) == url
+    pending = PendingHead.from_url(url)
+    assert TasksView.from_url(url) == (dataclasses.replace(view, layer=None, head=None), [])
+    assert pending.read(6, 12)[0] == {
+        name: value for name in ("layer", "head") if (value := getattr(view, name)) is not None
+    }
+
+
+def test_tasks_urls_leave_out_what_the_view_does_not_show():
+    # The BiGRU has no heads, and question answering shows the story, not the review.
+    assert "layer" not in url_of(TasksView(model="sentiment-bigru", layer=4, head=7))
+    qa = TasksView(task="Question answering", model="sentiment-minilm", review="x", layer=1)
+    assert url_of(qa) == {"model": "qa-memnet", "text": TasksView().story}
+
+
+def test_tasks_garbage_gives_the_defaults_with_a_notice():
+    view, notices = TasksView.from_url({"model": "no-such-model", "text": "   "})
+    assert view == TasksView()
+    assert notices == [
+        "model 'no-such-model' is not available here; showing 'sentiment-bigru' instead."
+    ]
+    view, _ = TasksView.from_url({"model": "qa-memnet", "text": "?" * 3000})
+    assert view.task == "Question answering" and view.story == "?" * 2000
+    assert view.review == TasksView().review  # the other task's text keeps its example
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"task": "Translation"}, "task must be one of"),
+        ({"model": "qa-memnet"}, "model must be one of sentiment-bigru, sentiment-minilm"),
+        ({"head": 1.5}, "head must be a whole number from 0"),
+        ({"story": None}, "story must be text"),
+    ],
+)
+def test_a_tasks_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        TasksView(**fields)
+
+
+def test_a_view_put_into_the_widgets_is_the_view_read_back():
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from attnviz.ui.classroom import ClassroomView
+        from attnviz.ui.generate import GenerateView
+
+        ClassroomView("3/14/15", 20, "softmax").into_widgets()
+        st.session_state["read back"] = ClassroomView.from_widgets()
+        st.session_state["override"] = ClassroomView.from_widgets(seconds=45)
+        GenerateView(model="/models/gpt", text="the cat", layer=None).into_widgets()
+
+    app = AppTest.from_function(script).run()
+    assert not app.exception
+    assert app.session_state["read back"] == ClassroomView("3/14/15", 20, "softmax")
+    assert app.session_state["override"].seconds == 45
+    assert app.session_state["classroom.date"] == "3/14/15"
+    # The model is two widgets: the folder choice and its path; a None field is left out.
+    assert app.session_state["generate.model.choice"] == "Model folder on disk…"
+    assert app.session_state["generate.model.folder"] == "/models/gpt"
+    assert app.session_state["generate.text"] == "the cat"
+    assert "generate.layer" not in app.session_state and "generate.model" not in app.session_state
