@@ -113,28 +113,48 @@ def step_control(run) -> int:
     )
 
 
-@st.fragment(run_every=1.0)
+TICK_SECONDS = 1.0  # one more token each tick while the step-through plays
+
+
 def step_through(model: str, text: str, beam: int) -> None:
-    """Play, step and reset: the translation appears token by token as the alignment grows."""
+    """Play, step and reset: the translation appears token by token as the alignment grows.
+
+    Only a playing step-through ticks: the fragment is declared with `run_every` while it
+    plays and without it otherwise, so an idle session schedules no reruns. A full run
+    declares it again (and the browser drops every earlier tick), so starting and stopping
+    rerun the page once each.
+    """
+    playing = bool(st.session_state.get(state("playing")))
+    tick = TICK_SECONDS if playing else None
+    st.fragment(step_through_steps, run_every=tick)(model, text, beam)
+
+
+def step_through_steps(model: str, text: str, beam: int) -> None:
+    """The body of `step_through`: a tick reveals one more token; the buttons."""
     run = get_run(model, text, beam)
     total = len(run.target_tokens)
     revealed = st.session_state.setdefault(state("revealed"), 0)
-    if st.session_state.get(state("playing")) and revealed < total:
-        revealed = st.session_state[state("revealed")] = revealed + 1
-    if revealed >= total:
-        st.session_state[state("playing")] = False
+    was_playing = bool(st.session_state.get(state("playing")))
+    # The run that Play starts shows where it starts; the ticks after it advance.
+    if was_playing and not st.session_state.pop(state("play_started"), False):
+        revealed = min(total, revealed + 1)
+    playing = was_playing and revealed < total
     columns = st.columns(3)
     if columns[0].button("▶ Play", key=state("play")):
-        st.session_state[state("playing")] = True
+        playing = True
+        st.session_state[state("play_started")] = True
         if revealed >= total:
-            st.session_state[state("revealed")] = 0
+            revealed = 0
     if columns[1].button("⏭ Next step", key=state("next")):
-        st.session_state[state("playing")] = False
-        st.session_state[state("revealed")] = min(total, revealed + 1)
+        playing = False
+        revealed = min(total, revealed + 1)
     if columns[2].button("⏮ Reset", key=state("reset")):
-        st.session_state[state("playing")] = False
-        st.session_state[state("revealed")] = 0
-    revealed = st.session_state[state("revealed")]
+        playing = False
+        revealed = 0
+    st.session_state[state("revealed")] = revealed
+    if playing != was_playing:
+        st.session_state[state("playing")] = playing
+        st.rerun()  # the whole page: the fragment is declared again, with or without a tick
     words = bool(st.session_state.get(state("words"), True))
     sections.show_growing(run, sections.cross_map(run), revealed, words=words)
 
