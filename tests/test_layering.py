@@ -43,8 +43,6 @@ KNOWN_LAYER_EXCEPTIONS = {
     ("pages/heads.py", "attnviz.analysis"),
     ("pages/heads.py", "attnviz.figures"),
     ("pages/home.py", "attnviz.models.registry"),
-    ("pages/translate.py", "attnviz.models.base"),
-    ("pages/translate.py", "attnviz.models.registry"),
 }
 
 LIBRARY_BELOW_UI = ("attnviz/figures/", "attnviz/analysis/", "attnviz/models/")

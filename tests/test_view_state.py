@@ -221,3 +221,103 @@ def test_a_view_put_into_the_widgets_is_the_view_read_back():
     assert app.session_state["generate.model.folder"] == "/models/gpt"
     assert app.session_state["generate.text"] == "the cat"
     assert "generate.layer" not in app.session_state and "generate.model" not in app.session_state
+
+
+# ---- /translate -----------------------------------------------------------------------------
+
+
+def test_translate_urls_round_trip_with_step_and_hypothesis_read_once_the_run_is_known():
+    from attnviz.ui.translate_page import TranslateView
+
+    view = TranslateView("luong-dot-en-es", "The cat.", 3, hyp=1, step=2, words=False)
+    url = url_of(view)
+    assert list(url.items()) == [
+        ("model", "luong-dot-en-es"), ("text", "The cat."), ("beam", "3"), ("hyp", "1"),
+        ("step", "2"), ("words", "0"),
+    ]  # fmt: skip
+    assert TranslateView.from_url(url) == (dataclasses.replace(view, hyp=None, step=None), [])
+    # Whole words are the default and stay out of the URL; so does what was not drawn.
+    assert url_of(dataclasses.replace(view, words=True)).get("words") is None
+    assert url_of(TranslateView()) == {
+        "model": "bahdanau-en-es", "text": "The black cat sleeps on the red sofa.", "beam": "1",
+    }  # fmt: skip
+
+
+def test_a_translate_url_for_dates_shows_only_the_date_and_its_step():
+    from attnviz.ui.translate_page import DATE_EXAMPLES, TranslateView
+
+    view = TranslateView("bahdanau-dates", "11/27/26", beam=4, step=3, words=False)
+    assert url_of(view) == {"model": "bahdanau-dates", "text": "11/27/26", "step": "3"}
+    assert TranslateView.from_url(url_of(view))[0].text == "11/27/26"
+    assert TranslateView.from_url({"model": "bahdanau-dates", "text": " "}) == (
+        TranslateView("bahdanau-dates", DATE_EXAMPLES[0], words=True),
+        [],
+    )
+
+
+def test_translate_garbage_gives_the_defaults_with_a_notice():
+    from attnviz.ui.translate_page import TranslateView
+
+    params = {"model": "nope", "text": "  ", "beam": "9", "words": "maybe"}
+    view, notices = TranslateView.from_url(params)
+    assert view == TranslateView(words=True)
+    assert notices == [
+        "model 'nope' is not available here; showing 'bahdanau-en-es' instead.",
+        "beam 9 does not exist (1 to 5); showing beam 1 instead.",
+        "words must be 1 or 0; 'maybe' was replaced by 1.",
+    ]
+    assert TranslateView.from_url({"beam": "0"})[1] == [
+        "beam 0 does not exist (1 to 5); showing beam 1 instead."
+    ]
+    assert TranslateView.from_url({"beam": "5"}) == (TranslateView(beam=5, words=True), [])
+    assert TranslateView.from_url({"text": "a" * 3000})[0].text == "a" * 2000
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"beam": 0}, "beam must be from 1 to 5"),
+        ({"beam": 6}, "beam must be from 1 to 5"),
+        ({"model": "gpt-austen"}, "model must be one of bahdanau-en-es"),
+        ({"text": None}, "text must be text"),
+        ({"step": -1}, "step must be a whole number from 0"),
+        ({"hyp": "1"}, "hyp must be a whole number from 0"),
+        ({"words": "yes"}, "words must be True, False or None"),
+    ],
+)
+def test_a_translate_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    from attnviz.ui.translate_page import TranslateView
+
+    with pytest.raises(ValueError, match=message):
+        TranslateView(**fields)
+
+
+def test_a_translate_view_fills_the_widgets_of_its_mode():
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from attnviz.ui.translate_page import TranslateView
+
+        if "round" not in st.session_state:
+            st.session_state["round"] = 1
+            TranslateView("luong-general-en-es", "Hello.", 2, words=False).into_widgets()
+        else:
+            TranslateView("bahdanau-dates", "27.11.2026", words=True).into_widgets()
+
+    app = AppTest.from_function(script).run()
+    assert not app.exception
+    assert app.session_state["translate.mode"] == "English → Spanish"
+    assert app.session_state["translate.model"] == "luong-general-en-es"
+    assert app.session_state["translate.text"] == "Hello."
+    assert app.session_state["translate.beam"] == 2
+    assert app.session_state["translate.words"] is False
+    assert "translate.step" not in app.session_state and "translate.hyp" not in app.session_state
+    app.run()
+    # A date goes to the date's box; the English sentence stays; the picker shows a translator.
+    assert app.session_state["translate.mode"] == "Dates"
+    assert app.session_state["translate.date"] == "27.11.2026"
+    assert app.session_state["translate.text"] == "Hello."
+    assert app.session_state["translate.model"] == "bahdanau-en-es"
+    assert app.session_state["translate.words"] is True

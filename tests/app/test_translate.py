@@ -85,7 +85,8 @@ def test_dates_show_a_character_alignment():
     [
         ({"model": "nope"}, "not available"),
         ({"step": "99"}, "step 99 does not exist"),
-        ({"beam": "0"}, "beam must be 1 to 5"),
+        ({"beam": "0"}, "beam 0 does not exist (1 to 5)"),
+        ({"beam": "9"}, "beam 9 does not exist (1 to 5)"),
         ({"beam": "lots"}, "whole number"),
     ],
 )
