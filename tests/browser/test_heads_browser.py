@@ -89,6 +89,8 @@ def open_head_by_clicking(page, url: str, script: str, argument: list[int]) -> d
     page.goto(url)
     page.wait_for_selector(".js-plotly-plot", timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)
+    # The figure may start below the fold (captions above it): bring it into view to click.
+    page.evaluate("document.querySelector('.js-plotly-plot').scrollIntoView({block: 'center'})")
     centre = page.evaluate(script, argument)
     page.mouse.click(centre["x"], centre["y"])
     page.wait_for_function(
