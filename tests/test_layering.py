@@ -40,8 +40,6 @@ KNOWN_LAYER_EXCEPTIONS = {
     # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
     ("pages/compare.py", "attnviz.models.ablation"),
     ("pages/compare.py", "attnviz.models.registry"),
-    ("pages/heads.py", "attnviz.analysis"),
-    ("pages/heads.py", "attnviz.figures"),
     ("pages/home.py", "attnviz.models.registry"),
     ("pages/translate.py", "attnviz.models.base"),
     ("pages/translate.py", "attnviz.models.registry"),
