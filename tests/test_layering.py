@@ -38,8 +38,6 @@ KNOWN_LAYER_EXCEPTIONS = {
     # `attnviz app` starts Streamlit (see above); it imports no page or ui module.
     ("attnviz/serve.py", "streamlit.web"),
     # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
-    ("pages/compare.py", "attnviz.models.ablation"),
-    ("pages/compare.py", "attnviz.models.registry"),
     ("pages/home.py", "attnviz.models.registry"),
     ("pages/translate.py", "attnviz.models.base"),
     ("pages/translate.py", "attnviz.models.registry"),
