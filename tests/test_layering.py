@@ -38,10 +38,6 @@ KNOWN_LAYER_EXCEPTIONS = {
     # `attnviz app` starts Streamlit (see above); it imports no page or ui module.
     ("attnviz/serve.py", "streamlit.web"),
     # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
-    ("pages/compare.py", "attnviz.models.ablation"),
-    ("pages/compare.py", "attnviz.models.registry"),
-    ("pages/heads.py", "attnviz.analysis"),
-    ("pages/heads.py", "attnviz.figures"),
     ("pages/home.py", "attnviz.models.registry"),
 }
 

@@ -8,14 +8,18 @@ import dataclasses
 import pytest
 
 from attnviz.ui.classroom import ClassroomView
+from attnviz.ui.compare_page import CompareView, PendingCompare
 from attnviz.ui.generate import GenerateView
+from attnviz.ui.heads_page import HeadsView, PendingHeads
 from attnviz.ui.tasks import TasksView
+from attnviz.ui.url import url_value
 from attnviz.ui.view_state import PendingHead
+from tests.app.helpers import open_page
 
 
 def url_of(view) -> dict[str, str]:
     """`view.to_url()` as the browser's query string holds it: every value as text."""
-    return {name: str(value) for name, value in view.to_url().items()}
+    return {name: url_value(value) for name, value in view.to_url().items()}
 
 
 # ---- the shared base ------------------------------------------------------------------------
@@ -195,6 +199,155 @@ def test_tasks_garbage_gives_the_defaults_with_a_notice():
 def test_a_tasks_view_that_breaks_its_rules_cannot_be_made(fields, message):
     with pytest.raises(ValueError, match=message):
         TasksView(**fields)
+
+
+# ---- /heads ---------------------------------------------------------------------------------
+
+
+def test_heads_urls_round_trip_with_kind_head_and_tokens_read_once_their_model_is_known():
+    view = HeadsView(
+        "minilm-l6", "Cats chase mice.", "encoder_self", 4, 7, view="token", scale="magma",
+        log=True, merge=True, token=2, key_token=2,
+    )  # fmt: skip
+    url = url_of(view)
+    assert list(url.items()) == [
+        ("model", "minilm-l6"), ("text", "Cats chase mice."), ("kind", "encoder_self"),
+        ("layer", "4"), ("head", "7"), ("view", "token"), ("scale", "magma"), ("log", "1"),
+        ("merge", "1"), ("token", "2"), ("key_token", "2"),
+    ]  # fmt: skip
+    waiting = dict.fromkeys(("kind", "layer", "head", "token", "key_token"))
+    assert HeadsView.from_url(url) == (dataclasses.replace(view, **waiting), [])
+    assert PendingHeads.from_url(url) == PendingHeads("encoder_self", "4", "7", "2", "2")
+    # The defaults stay out of the URL, and the tokens belong to Token focus only.
+    assert url_of(HeadsView()) == {"model": "minilm-l6", "text": HeadsView().text}
+    assert "token" not in url_of(dataclasses.replace(view, view="statistics"))
+    assert url_of(HeadsView(view="token"))["token"] == "0"  # no token picked yet: the first
+
+
+def test_a_heads_url_keeps_a_model_folder(tiny_folders):
+    folder = str(tiny_folders["t5"])
+    view, notices = HeadsView.from_url({"model": folder, "text": "the cat sat", "kind": "cross"})
+    assert (view.model, view.text, view.kind, notices) == (folder, "the cat sat", None, [])
+
+
+def test_heads_garbage_gives_the_defaults_with_a_notice():
+    params = {
+        "model": "no-such-model", "text": "   ", "view": "x", "scale": "nope",
+        "aggregate": "<b>max</b>", "statistic": "sep", "log": "maybe", "hide": "1",
+    }  # fmt: skip
+    view, notices = HeadsView.from_url(params)
+    assert view == HeadsView(statistic="sep", hide=True)
+    assert notices[0].startswith("Model 'no-such-model' cannot be opened")
+    assert notices[0].endswith("Showing minilm-l6.")
+    assert notices[1:] == [
+        "view 'x' is not available here; showing 'head' instead.",
+        "scale 'nope' is not available here; showing 'viridis' instead.",
+        "aggregate '<b>max</b>' is not available here; showing 'mean' instead.",
+        "log must be 1 or 0; 'maybe' was replaced by 0.",
+    ]
+    assert HeadsView.from_url({"text": "x" * 30_000})[0].text == "x" * 20_000
+
+
+def test_a_heads_pending_layer_and_token_are_checked_against_the_model_and_run():
+    app = open_page(
+        "heads", text="Cats chase mice.", layer="99", head="3", view="token", token="500"
+    )
+    assert not app.exception
+    assert [info.value for info in app.info if "does not exist" in info.value] == [
+        "layer 99 does not exist (0 to 5); showing layer 0 instead.",
+        "token 500 does not exist (0 to 5); showing token 1 instead.",
+    ]
+    assert (app.session_state["heads.layer"], app.session_state["heads.head"]) == (0, 3)
+    assert app.session_state["heads.pending"].token is None  # read once, not again
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"view": "grid"}, "view must be one of head, overview"),
+        ({"scale": None}, "scale must be one of"),
+        ({"statistic": "Entropy (nats)"}, "statistic must be one of"),
+        ({"log": 1}, "log must be True or False"),
+        ({"layer": -1}, "layer must be a whole number from 0"),
+        ({"key_token": "2"}, "key_token must be a whole number from 0"),
+        ({"kind": 0}, "kind must be text or None"),
+        ({"text": None}, "text must be text"),
+    ],
+)
+def test_a_heads_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        HeadsView(**fields)
+
+
+# ---- /compare -------------------------------------------------------------------------------
+
+
+def test_compare_urls_round_trip_with_both_heads_read_once_their_models_are_known():
+    view = CompareView(
+        "minilm-l6", "Cats chase mice.", "encoder_self", 2, 3,
+        "transformer-en-es", "Dogs bark.", "cross", 1, 0, words=True, off="0.3,1.7",
+    )  # fmt: skip
+    url = url_of(view)
+    assert list(url) == [
+        "model", "text", "kind", "layer", "head",
+        "model2", "text2", "kind2", "layer2", "head2", "words", "off",
+    ]  # fmt: skip
+    assert (url["words"], url["off"], url["head2"]) == ("1", "0.3,1.7", "0")
+    waiting = dict.fromkeys(("kind", "layer", "head", "kind2", "layer2", "head2"))
+    assert CompareView.from_url(url) == (dataclasses.replace(view, **waiting, off=""), [])
+    pending = PendingCompare.from_url(url)
+    assert pending.a == {"kind": "encoder_self", "layer": "2", "head": "3"}
+    assert pending.b == {"kind": "cross", "layer": "1", "head": "0"}
+    assert pending.off == "0.3,1.7"
+    plain = url_of(dataclasses.replace(view, words=False, off=""))
+    assert set(plain) == set(url) - {"words", "off"}  # both only when on
+
+
+def test_side_b_shows_side_a_model_and_text_where_the_url_has_none():
+    view, notices = CompareView.from_url({"model": "gpt-austen", "text": "It rained."})
+    assert (view.model2, view.text2, notices) == ("gpt-austen", "It rained.", [])
+    view, _ = CompareView.from_url({"text": "It rained.", "text2": "It snowed."})
+    assert (view.model2, view.text2) == ("minilm-l6", "It snowed.")
+    nothing = dict.fromkeys(("kind", "layer", "head"))
+    assert PendingCompare.from_url({}) == PendingCompare(nothing, nothing, "")
+
+
+def test_compare_garbage_gives_the_defaults_with_a_notice():
+    params = {"model": "no-such-model", "text": "  ", "text2": " ", "words": "perhaps"}
+    view, notices = CompareView.from_url(params)
+    assert view == CompareView()
+    # Side B falls back to side A's model value, so both sides say it cannot be opened.
+    assert len(notices) == 3 and notices[0] == notices[1]
+    assert notices[0].startswith("Model 'no-such-model' cannot be opened")
+    assert notices[2] == "words must be 1 or 0; 'perhaps' was replaced by 0."
+    view, notices = CompareView.from_url({"model2": "nope-model", "text": "x" * 30_000})
+    assert view.model2 == "minilm-l6" and notices[0].startswith("Model 'nope-model'")
+    assert view.text == view.text2 == "x" * 20_000
+
+
+def test_compare_widget_keys_keep_the_sides_apart():
+    assert CompareView.key("head") == "compare.a.head"
+    assert CompareView.key("head2") == "compare.b.head"
+    assert CompareView.key("model2") == "compare.b.model"
+    assert CompareView.key("words") == "compare.words"
+    assert CompareView.key("off") == "compare.off_select"
+    with pytest.raises(ValueError, match="no field 'head3'"):
+        CompareView.key("head3")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"layer2": -1}, "layer2 must be a whole number from 0"),
+        ({"kind": 1}, "kind must be text or None"),
+        ({"words": "1"}, "words must be True or False"),
+        ({"off": ()}, "off must be text"),
+        ({"text2": None}, "text2 must be text"),
+    ],
+)
+def test_a_compare_view_that_breaks_its_rules_cannot_be_made(fields, message):
+    with pytest.raises(ValueError, match=message):
+        CompareView(**fields)
 
 
 def test_a_view_put_into_the_widgets_is_the_view_read_back():
