@@ -93,14 +93,41 @@ def shuffled_batches(
         yield make_batch([examples[i] for i in group])
 
 
-def batch_loss(network: nn.Module, batch: Batch, label_smoothing: float) -> torch.Tensor:
-    logits = network(batch.source, batch.lengths, batch.target_inputs)["logits"]  # [b, step, vocab]
-    return nn.functional.cross_entropy(
-        logits.flatten(0, 1),
+# An extra loss from a batch and the network's teacher-forced outputs (see `alignment_guide`).
+Guide = Callable[[Batch, dict[str, torch.Tensor]], torch.Tensor]
+
+
+def batch_loss(
+    network: nn.Module, batch: Batch, label_smoothing: float, guide: Guide | None = None
+) -> torch.Tensor:
+    outputs = network(batch.source, batch.lengths, batch.target_inputs)
+    loss = nn.functional.cross_entropy(
+        outputs["logits"].flatten(0, 1),  # [batch * step, vocab]
         batch.target_outputs.flatten(),
         ignore_index=PAD_ID,
         label_smoothing=label_smoothing,
     )
+    return loss if guide is None else loss + guide(batch, outputs)
+
+
+def alignment_guide(teacher: nn.Module, weight: float = 1.0) -> Guide:
+    """Guided alignment: the cross-entropy of the network's attention weights against those of
+    a trained `teacher` with the same tokens, on the same teacher-forced batch.
+
+    It lets a new attention score inherit a working alignment in a few hundred steps instead of
+    rediscovering it while the rest of the network unlearns what it knew.
+    """
+    teacher.eval()
+
+    def guide(batch: Batch, outputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        with torch.no_grad():
+            target = teacher(batch.source, batch.lengths, batch.target_inputs)["weights"]
+        student = outputs["weights"].clamp_min(1e-9).log()  # [batch, step, source]
+        per_step = -(target * student).sum(-1)  # [batch, step]
+        real = batch.target_outputs != PAD_ID
+        return weight * per_step[real].mean()
+
+    return guide
 
 
 def learning_rate(step: int, config: TrainConfig) -> float:
@@ -119,10 +146,13 @@ def fit(
     validate: Callable[[], dict[str, float]] | None = None,
     report: Callable[[Progress], None] | None = None,
     should_stop: Callable[[Progress], bool] | None = None,
+    guide: Guide | None = None,
+    guide_steps: int = 0,
 ) -> Progress:
     """Train `network` in place on `examples` until the epochs or the time budget run out.
 
-    Calls `validate()` every `validate_every` steps and at the end, then `report(progress)`;
+    `guide` adds its loss for the first `guide_steps` steps. Calls `validate()` every
+    `validate_every` steps and at the end, then `report(progress)`;
     stops early when `should_stop(progress)` is true. Returns the last progress dict.
     """
     torch.manual_seed(config.seed)
@@ -138,7 +168,8 @@ def fit(
         for batch in shuffled_batches(examples, config.batch_size, rng):
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(progress["step"], config)
-            loss = batch_loss(network, batch, config.label_smoothing)
+            guided = guide if progress["step"] < guide_steps else None
+            loss = batch_loss(network, batch, config.label_smoothing, guided)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(network.parameters(), config.clip)

@@ -16,7 +16,7 @@ from torch import nn
 from attnviz.models import rnn, transformer
 from attnviz.models.seq2seq import WEIGHTS_DIR, save_weights
 from attnviz.models.tokens import EOS_ID, SubwordTokenizer
-from attnviz.training.train import Progress, TrainConfig, encode_pairs, fit
+from attnviz.training.train import Progress, TrainConfig, alignment_guide, encode_pairs, fit
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
@@ -75,6 +75,8 @@ RECIPES = {
 }
 
 
+# Steps during which a warm-started model's attention is guided by its teacher's weights.
+GUIDE_STEPS = 1500
 VALIDATION_PAIRS = 1500  # validation sentences, spread over the split (a check takes ~10 s)
 
 
@@ -196,34 +198,73 @@ def train_mt(
         f"{name}: {len(examples)} training pairs, "
         f"{sum(p.numel() for p in network.parameters()):,} parameters"
     )
-    valid_sources = [
-        [*source.encode(e)[0][: config.max_source_tokens - 1], EOS_ID] for e, _ in valid_pairs
-    ]
-    best: dict[str, Any] = {"chrf": -1.0, "state": None}
+
+    def validation_chrf(model: nn.Module, tokenizers: tuple[SubwordTokenizer, ...]) -> float:
+        encoded = [
+            [*tokenizers[0].encode(e)[0][: model.config.max_source_tokens - 1], EOS_ID]
+            for e, _ in valid_pairs
+        ]
+        model.eval()
+        texts = greedy_texts(model, recipe.family, encoded, tokenizers[1])
+        return chrf(texts, [s for _, s in valid_pairs])
+
+    # A checkpoint ships only if it beats the weights already shipped under this name.
+    best: dict[str, Any] = {"chrf": shipped_chrf(name, weights_dir, validation_chrf, log)}
+    best["state"] = None
 
     def validate() -> dict[str, float]:
-        score = chrf(
-            greedy_texts(network, recipe.family, valid_sources, target), [s for _, s in valid_pairs]
-        )
+        score = validation_chrf(network, (source, target))
         if score > best["chrf"]:
             best.update(chrf=score, state=copy.deepcopy(network.state_dict()))
             ship(weights_dir / name, recipe.family, network, source, target)  # safe if stopped
         log(f"validation chrF {score:.2f} (best {best['chrf']:.2f})")
         return {"valid_chrf": score}
 
+    guide = None
+    if recipe.warm_start:
+        teacher_tokenizers = shipped_tokenizers(weights_dir / recipe.warm_start)
+        if [t.vocab_size for t in teacher_tokenizers] != [source.vocab_size, target.vocab_size]:
+            raise ValueError(f"{name} and {recipe.warm_start} must share their tokenizers.")
+        teacher = warm_started(
+            RECIPES[recipe.warm_start], weights_dir / recipe.warm_start, log, fresh=None
+        )[2]
+        guide = alignment_guide(teacher)
+        log(f"attention guided by {recipe.warm_start} for the first {GUIDE_STEPS} steps")
     if minutes is not None:
         training = dataclasses.replace(training, max_minutes=minutes)
     started = time.monotonic()
-    progress = fit(network, examples, training, validate, report)
-    network.load_state_dict(best["state"])
-    ship(weights_dir / name, recipe.family, network, source, target)
+    progress = fit(
+        network, examples, training, validate, report, guide=guide, guide_steps=GUIDE_STEPS
+    )
     progress = {
         **progress,
         "best_valid_chrf": best["chrf"],
         "train_seconds": time.monotonic() - started,
     }
+    if best["state"] is None:
+        log(f"{name}: no checkpoint beat the shipped weights; they stay")
+        return {**progress, "shipped": False}
+    network.load_state_dict(best["state"])
+    ship(weights_dir / name, recipe.family, network, source, target)
+    progress["shipped"] = True
     log(f"{name}: shipped; {json.dumps(progress)}")
     return progress
+
+
+def shipped_chrf(
+    name: str,
+    weights_dir: Path,
+    validation_chrf: Callable[[nn.Module, tuple[SubwordTokenizer, ...]], float],
+    log: Callable[[str], None],
+) -> float:
+    """Validation chrF of the weights shipped under `name`, or -1 when there are none."""
+    folder = weights_dir / name
+    if not (folder / "model.safetensors").exists():
+        return -1.0
+    source, target, network = warm_started(RECIPES[name], folder, log, fresh=None)
+    score = validation_chrf(network, (source, target))
+    log(f"shipped {name}: validation chrF {score:.2f}")
+    return score
 
 
 def warm_started(
