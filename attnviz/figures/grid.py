@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from attnviz.figures.clicks import CLICKABLE_LAYOUT, click_markers
 from attnviz.figures.style import (
     DEFAULT_COLOURING,
     NO_TEMPLATE,
@@ -136,8 +137,7 @@ def _grid_layout(rows: int, colouring: Colouring, row_height: int) -> dict:
         "height": row_height * rows + 40,
         "margin": {"l": 5, "r": 5, "t": 30, "b": 5},
         "showlegend": False,
-        "clickmode": "event+select",
-        "dragmode": False,
+        **CLICKABLE_LAYOUT,
         "template": NO_TEMPLATE.to_plotly_json(),
         "annotations": [],
     }
@@ -210,16 +210,15 @@ def _click_lattice(
     ys = np.linspace(0, rows - 1, min(6, rows), dtype=np.float32)
     grid_x, grid_y = np.meshgrid(xs, ys)
     name = titles[index] if titles else " ".join(str(k) for k in key)
-    return {
-        "type": "scatter",
-        "x": grid_x.ravel(),
-        "y": grid_y.ravel(),
-        "mode": "markers",
-        "marker": {"symbol": "square", "size": 20, "opacity": 0.0},
-        "customdata": np.tile(np.asarray(key, dtype=np.int16), (grid_x.size, 1)),
-        "hovertemplate": f"{name}<extra></extra>",
-        "name": name,
-    }
+    customdata = np.tile(np.asarray(key, dtype=np.int16), (grid_x.size, 1))
+    return click_markers(
+        grid_x.ravel(),
+        grid_y.ravel(),
+        customdata,
+        20,
+        hovertemplate=f"{name}<extra></extra>",
+        name=name,
+    )
 
 
 def _panel_outline(index: int) -> dict:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from attnviz.figures.clicks import CLICKABLE_LAYOUT, click_markers
 from attnviz.figures.labels import axis_labels
 from attnviz.figures.layout import fit_title
 from attnviz.figures.style import DEFAULT_COLOURING, MASKED_COLOR, NO_TEMPLATE, Colouring
@@ -145,12 +146,11 @@ def statistic_heatmap(
         ygap=2,
     )
     # Invisible markers carry the click and the hover (heatmap cells return no clicks).
-    markers = go.Scatter(
-        x=head_index.ravel(),
-        y=layer_index.ravel(),
-        mode="markers",
-        marker={"symbol": "square", "size": 26, "opacity": 0.0},
-        customdata=np.stack([layer_index.ravel(), head_index.ravel()], axis=1).astype(np.int16),
+    markers = click_markers(
+        head_index.ravel(),
+        layer_index.ravel(),
+        np.stack([layer_index.ravel(), head_index.ravel()], axis=1).astype(np.int16),
+        26,
         text=[html.escape(cell) for row in text for cell in row],
         hovertext=[f"{v:.3f}" for v in np.asarray(values).ravel()],
         hovertemplate=(
@@ -163,10 +163,8 @@ def statistic_heatmap(
         height=120 + 40 * n_layers,
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
         template=NO_TEMPLATE,
-        clickmode="event+select",
-        dragmode=False,
-        hoverdistance=-1,  # the nearest cell's marker answers, wherever the pointer is
         showlegend=False,
+        **CLICKABLE_LAYOUT,
     )
     figure.update_xaxes(title_text="head", dtick=1, range=[-0.5, n_heads - 0.5], side="top")
     figure.update_yaxes(title_text="layer", dtick=1, range=[n_layers - 0.5, -0.5])
@@ -222,12 +220,11 @@ def head_distance_heatmap(
         hovertemplate="%{y} and %{x}<br>distance %{z:.3f}<extra></extra>",
     )
     # Clicks: one invisible marker per cell carrying the two heads' original indices.
-    markers = go.Scatter(
-        x=np.tile(np.arange(n), n),
-        y=np.repeat(np.arange(n), n),
-        mode="markers",
-        marker={"symbol": "square", "size": 8, "opacity": 0.0},
-        customdata=np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int16),
+    markers = click_markers(
+        np.tile(np.arange(n), n),
+        np.repeat(np.arange(n), n),
+        np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int16),
+        8,
         hoverinfo="none",  # "skip" would also drop the click
         xaxis="x2",
         yaxis="y2",
@@ -237,10 +234,8 @@ def head_distance_heatmap(
         height=max(420, min(900, 12 * n + 120)),
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
         template=NO_TEMPLATE,
-        clickmode="event+select",
-        dragmode=False,
-        hoverdistance=-1,  # the nearest cell's marker answers, wherever the pointer is
         showlegend=False,
+        **CLICKABLE_LAYOUT,
         xaxis={"type": "category", "tickangle": -90, "tickfont": {"size": 8}, "side": "top"},
         yaxis={"type": "category", "autorange": "reversed", "tickfont": {"size": 8}},
         xaxis2={"overlaying": "x", "range": [-0.5, n - 0.5], "visible": False},

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from attnviz.figures.clicks import CLICKABLE_LAYOUT, click_markers
 from attnviz.figures.heatmap import head_heatmap
 from attnviz.figures.labels import axis_labels
 from attnviz.figures.style import NO_TEMPLATE, SELECTED_COLOR
@@ -38,25 +39,18 @@ def alignment_heatmap(
     rows, cols = np.meshgrid(np.arange(n_target), np.arange(n_source), indexing="ij")
     y_labels, x_labels = axis_labels(target_tokens), axis_labels(source_tokens)
     figure.add_trace(
-        go.Scatter(
-            x=[x_labels[c] for c in cols.ravel()],
-            y=[y_labels[r] for r in rows.ravel()],
-            mode="markers",
-            marker={
-                "symbol": "square",
-                "size": 18,
-                "opacity": 0.0,
-                "color": np.asarray(weights, dtype=np.float32).ravel(),
-            },
-            customdata=rows.ravel().astype(np.int16),
+        click_markers(
+            [x_labels[c] for c in cols.ravel()],
+            [y_labels[r] for r in rows.ravel()],
+            rows.ravel().astype(np.int16),
+            18,
+            marker={"color": np.asarray(weights, dtype=np.float32).ravel()},
             hovertemplate="output <b>%{y}</b><br>source <b>%{x}</b>"
             "<br>weight %{marker.color:.3f}<extra></extra>",
-            showlegend=False,
         )
     )
-    # hoverdistance -1: the nearest marker answers wherever the pointer is, so a click anywhere
-    # in a row selects that row, however wide its cells are drawn.
-    figure.update_layout(clickmode="event+select", dragmode=False, hoverdistance=-1)
+    # A click anywhere in a row selects that row, however wide its cells are drawn.
+    figure.update_layout(**CLICKABLE_LAYOUT)
     # Fixed ranges: the click markers must not pad the axes around the cells.
     figure.update_xaxes(range=[-0.5, n_source - 0.5])
     figure.update_yaxes(range=[n_target - 0.5, -0.5], autorange=False)
