@@ -20,9 +20,8 @@ PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.column_co
 
 # (file, module) imports of Streamlit internals that exist today.
 KNOWN_PRIVATE_STREAMLIT = {
-    # Issue #15: both patch Streamlit internals and are to be replaced by supported ways.
+    # Issue #15: patches Streamlit internals; to be replaced by a supported way.
     ("attnviz/ui/stale_widgets.py", "streamlit.runtime.state.session_state"),
-    ("attnviz/ui/navigation.py", "streamlit.runtime.pages_manager"),
     # get_script_run_ctx: whether code runs in a script thread (a spinner, the waiting notice);
     # Streamlit has no public call for it.
     ("attnviz/ui/cache.py", "streamlit.runtime.scriptrunner"),

@@ -1,23 +1,62 @@
-"""Guard against Streamlit's legacy multipage mode, and one browser history entry per page.
+"""The app's pages, a guard against Streamlit's legacy multipage mode, and one browser
+history entry per page.
 
 Streamlit 1.67 decides per process, at the first session, whether an app "uses the pages
-directory" (a `pages/` folder beside the entry point). Until some run has called
-`st.navigation`, a session whose first request is a page URL such as `/heads` runs that page
-file directly in the legacy mode: `app.py` never runs, so there is no page config and the
-sidebar lists raw file names. Each page calls `require_navigation()` first; in legacy mode it
-switches the flag off and reruns, and the rerun goes through `app.py` and `st.navigation`.
+directory" (a `pages/` folder beside the entry point), and only a call of `st.navigation` turns
+that off. Until some run has made that call, a session whose first request is a page URL such
+as `/heads` runs that page file directly in the legacy mode: `app.py` never runs, so there is no
+page config and the sidebar lists raw file names. `app.py` runs its page inside
+`through_app()`; a page that finds itself run without it (`require_navigation()`, each page's
+first call) calls `st.navigation` with the app's own pages, which ends the legacy mode for the
+process, and reruns, and the rerun goes through `app.py`. Only public Streamlit calls.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+
+# The pages of the app, in the sidebar's order: (script, title, icon, URL path or None for the
+# default page).
+PAGES = (
+    ("pages/home.py", "Start", ":material/home:", None),
+    ("pages/translate.py", "Translate", ":material/translate:", "translate"),
+    ("pages/heads.py", "Heads", ":material/grid_view:", "heads"),
+    ("pages/compare.py", "Compare", ":material/compare:", "compare"),
+    ("pages/classroom.py", "Classroom", ":material/school:", "classroom"),
+    ("pages/tasks.py", "Tasks", ":material/quiz:", "tasks"),
+    ("pages/generate.py", "Generate", ":material/edit_note:", "generate"),
+)
+
+
+def app_pages() -> list[st.Page]:
+    """The app's pages for `st.navigation`; the first is the default."""
+    return [
+        st.Page(script, title=title, icon=icon, url_path=path, default=path is None)
+        for script, title, icon, path in PAGES
+    ]
+
+
+_RUN = threading.local()  # one script thread per session run
+
+
+@contextlib.contextmanager
+def through_app() -> Iterator[None]:
+    """Mark the page run that `app.py` starts (see `require_navigation`)."""
+    _RUN.through_app = True
+    try:
+        yield
+    finally:
+        _RUN.through_app = False
 
 
 def require_navigation() -> None:
     """Rerun through app.py if this page was started by the legacy pages/ discovery."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if not getattr(_RUN, "through_app", False):
+        st.navigation(app_pages(), position="hidden")  # ends the legacy mode for the process
         st.rerun()
 
 
