@@ -79,6 +79,26 @@ def display_pieces(pieces: Iterable[str]) -> list[str]:
     return shown
 
 
+def _numbered_in_order(tokenizer: object) -> object:
+    """The same vocabulary with reproducible ids: the specials first, then the pieces sorted.
+
+    The `tokenizers` trainers learn the same pieces from the same texts, but number the
+    alphabet in a hash order that changes from process to process; a model trained twice on
+    the same data would then start from different embeddings. Ids do not change what a
+    WordPiece or BPE model cuts (BPE's merges are stored as strings).
+    """
+    from tokenizers import Tokenizer
+
+    spec = json.loads(tokenizer.to_str())
+    vocab = spec["model"]["vocab"]
+    specials = [piece for piece in SPECIALS if piece in vocab]
+    rest = sorted(piece for piece in vocab if piece not in SPECIALS)
+    spec["model"]["vocab"] = {piece: i for i, piece in enumerate(specials + rest)}
+    for added in spec.get("added_tokens", []):
+        added["id"] = spec["model"]["vocab"][added["content"]]
+    return Tokenizer.from_str(json.dumps(spec))
+
+
 class SubwordTokenizer:
     """A subword tokenizer from the `tokenizers` library, with our special tokens at 0-3.
 
@@ -129,7 +149,7 @@ class SubwordTokenizer:
         # known letters leaves a lone space piece on an axis, however rare its first letter.
         starts = " ".join(c for c in _INITIAL_ALPHABET if not c.isspace())
         tokenizer.train_from_iterator(itertools.chain(texts, [starts] * 200), trainer)
-        return cls(tokenizer)
+        return cls(_numbered_in_order(tokenizer))
 
     @classmethod
     def train(cls, texts: Iterable[str], vocab_size: int) -> SubwordTokenizer:
@@ -147,7 +167,7 @@ class SubwordTokenizer:
             show_progress=False,
         )
         tokenizer.train_from_iterator(texts, trainer)
-        return cls(tokenizer)
+        return cls(_numbered_in_order(tokenizer))
 
     @classmethod
     def load(cls, path: Path) -> SubwordTokenizer:

@@ -3,11 +3,15 @@ pieces shown WordPiece-style, and names split alike in both languages."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from attnviz.models.tokens import SubwordTokenizer, display_pieces
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CORPUS = [
     "¿Dónde está la estación de tren?",
@@ -84,3 +88,28 @@ def test_characters_outside_the_alphabet_are_visible_unknowns(shared: SubwordTok
     ids, tokens = shared.encode("The cat 猫.")
     assert "[UNK]" in tokens
     assert "[UNK]" in shared.decode(ids)
+
+
+TRAIN_AND_PRINT = """
+import json, sys
+from attnviz.models.tokens import SubwordTokenizer
+texts = ["the red car", "el coche rojo", "John has 25 cats", "John tiene 25 gatos"] * 10
+train = SubwordTokenizer.train_bpe if sys.argv[1] == "bpe" else SubwordTokenizer.train
+print(json.dumps(train(texts, vocab_size=60).encode("John has 25 red cars")))
+"""
+
+
+@pytest.mark.parametrize("kind", ["wordpiece", "bpe"])
+def test_the_same_texts_give_the_same_ids_in_every_process(kind: str) -> None:
+    """The trainers number pieces in a hash order of their own; ours are sorted."""
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", TRAIN_AND_PRINT, kind],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+        for _ in range(3)
+    }
+    assert len(runs) == 1
