@@ -47,6 +47,10 @@ _TRANSFORMER_TRAINING = TrainConfig(
 
 # Starting from trained weights: a short warm-up, then the learning rate falls at once.
 _FINE_TUNING = {"warmup_steps": 100, "decay_from": 300}
+# Continuing a model's own training (--resume): the same with a quarter of the peak learning
+# rate, about where a long run's inverse square-root decay has left it. At the full peak a
+# resumed luong-general-en-es fell from validation chrF 90.6 to 85.4 in its first 500 steps.
+_RESUMING = {**_FINE_TUNING, "learning_rate": 5e-4}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,7 +172,8 @@ def train_mt(
 ) -> Progress:
     """Train `name` on the corpus, keep the checkpoint with the best validation chrF, ship it.
 
-    `resume` continues from the shipped weights of `name` itself, with a falling learning rate.
+    `resume` continues from the shipped weights of `name` itself, with a lower, falling learning
+    rate and without the teacher's guide.
     """
     recipe = RECIPES[name]
     train_pairs = read_pairs(corpus_dir / "train.tsv")
@@ -179,7 +184,7 @@ def train_mt(
     training = recipe.training
     if resume:
         source, target, network = warm_started(recipe, weights_dir / name, log, fresh=None)
-        training = dataclasses.replace(training, **_FINE_TUNING)
+        training = dataclasses.replace(training, **_RESUMING)
     elif recipe.warm_start:
         source, target, network = warm_started(recipe, weights_dir / recipe.warm_start, log)
         training = dataclasses.replace(training, **_FINE_TUNING)
@@ -221,7 +226,7 @@ def train_mt(
         return {"valid_chrf": score}
 
     guide = None
-    if recipe.warm_start:
+    if recipe.warm_start and not resume:  # a resumed model keeps the alignment it found
         teacher_tokenizers = shipped_tokenizers(weights_dir / recipe.warm_start)
         if [t.vocab_size for t in teacher_tokenizers] != [source.vocab_size, target.vocab_size]:
             raise ValueError(f"{name} and {recipe.warm_start} must share their tokenizers.")
