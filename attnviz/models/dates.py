@@ -15,7 +15,8 @@ from typing import Any
 
 from attnviz.attention import Run
 from attnviz.models.base import clean_text
-from attnviz.models.rnn import DESCRIPTIONS, RNNConfig, RNNModel, RNNTranslator, read_folder
+from attnviz.models.registry import REGISTRY
+from attnviz.models.rnn import RNNConfig, RNNModel, RNNTranslator, read_folder
 from attnviz.models.seq2seq import WEIGHTS_DIR
 from attnviz.models.tokens import CharTokenizer
 
@@ -93,7 +94,7 @@ class DatesModel(RNNModel):
 def wrap(network: RNNTranslator) -> DatesModel:
     """A `DatesModel` around a (freshly trained) dates network, for views during training."""
     source, target = tokenizers()
-    return DatesModel(NAME, DESCRIPTIONS[NAME], network.eval(), source, target)
+    return DatesModel(NAME, REGISTRY[NAME].description, network.eval(), source, target)
 
 
 def save_tokenizers(folder: Path) -> None:

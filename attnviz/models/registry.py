@@ -226,7 +226,7 @@ def _load_named_once(name: str) -> AttentionModel:
     module = importlib.import_module(module_name)
     loader = getattr(module, function_name)
     try:
-        return loader()
+        model = loader()
     except ValueError as error:  # our own checks: the sentence names the file already
         sentence = str(error)
         sentence = sentence[0].lower() + sentence[1:] if sentence.startswith("The ") else sentence
@@ -234,6 +234,9 @@ def _load_named_once(name: str) -> AttentionModel:
     except Exception as error:  # a damaged file inside a library's reader: name the file
         folder = Path(getattr(module, "WEIGHTS_DIR", WEIGHTS_DIR)) / name
         raise ValueError(damaged_model_message(name, folder, error)) from None
+    # The registry's description is the one of a shipped model, wherever it is shown.
+    model.info = dataclasses.replace(model.info, description=REGISTRY[name].description)
+    return model
 
 
 def damaged_model_message(name: str, folder: Path, error: Exception) -> str:

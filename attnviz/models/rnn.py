@@ -435,21 +435,14 @@ class RNNModel(Seq2SeqModel):
 
 # ---- loading shipped weights ---------------------------------------------------------------
 
-DESCRIPTIONS = {
-    "bahdanau-en-es": (
-        "BiGRU encoder, additive (Bahdanau) attention, GRU decoder; English -> Spanish"
-    ),
-    "luong-dot-en-es": "The same encoder and decoder with Luong's dot score; English -> Spanish",
-    "luong-general-en-es": (
-        "The same encoder and decoder with Luong's general score; English -> Spanish"
-    ),
-    "rnnenc-en-es": (
-        "The Bahdanau encoder-decoder without attention (Cho et al. 2014); English -> Spanish"
-    ),
-    "bahdanau-dates": (
-        "Character-level date normaliser with additive attention: any date -> YYYY-MM-DD"
-    ),
-}
+_SCORES = {"additive": "additive (Bahdanau)", "dot": "Luong's dot", "general": "Luong's general"}
+
+
+def describe(config: RNNConfig) -> str:
+    """What an RNN translator is, from its config (the registry names the shipped ones)."""
+    if config.score == "none":
+        return "BiGRU encoder and GRU decoder without attention"
+    return f"BiGRU encoder, {_SCORES.get(config.score, config.score)} attention, GRU decoder"
 
 
 def read_folder(folder: Path) -> tuple[RNNTranslator, Any, Any]:
@@ -469,7 +462,8 @@ def read_folder(folder: Path) -> tuple[RNNTranslator, Any, Any]:
 
 def load_folder(folder: Path, name: str) -> RNNModel:
     """An `RNNModel` from a weights folder (safetensors, config.json, tokenizer files)."""
-    return RNNModel(name, DESCRIPTIONS.get(name, name), *read_folder(folder))
+    network, source, target = read_folder(folder)
+    return RNNModel(name, describe(network.config), network, source, target)
 
 
 def load_bahdanau_en_es() -> RNNModel:

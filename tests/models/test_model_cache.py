@@ -66,3 +66,20 @@ def test_threads_loading_one_folder_at_once_get_one_model(tiny_folders, tmp_path
     for thread in threads:
         thread.join()
     assert len(models) == 4 and all(model is models[0] for model in models)
+
+
+def test_a_shipped_model_describes_itself_with_its_registry_entry():
+    """One description per shipped model, the registry's, on every page and in `models`."""
+    for name in ("bahdanau-dates", "luong-dot-en-es", "rnnenc-en-es"):
+        assert attnviz.load(name).info.description == registry.REGISTRY[name].description
+
+
+def test_an_rnn_translator_from_a_folder_says_what_it_is():
+    from attnviz.models import rnn
+
+    folder = registry.WEIGHTS_DIR / "rnnenc-en-es"
+    assert rnn.load_folder(folder, "mine").info.description == (
+        "BiGRU encoder and GRU decoder without attention"
+    )
+    folder = registry.WEIGHTS_DIR / "luong-dot-en-es"
+    assert "Luong's dot attention" in rnn.load_folder(folder, "mine").info.description
