@@ -9,6 +9,8 @@ page config and the sidebar lists raw file names. `app.py` runs its page inside
 `through_app()`; a page that finds itself run without it (`require_navigation()`, each page's
 first call) calls `st.navigation` with the app's own pages, which ends the legacy mode for the
 process, and reruns, and the rerun goes through `app.py`. Only public Streamlit calls.
+(AppTest starts every `switch_page` run in the legacy mode, so the app tests take this way
+on every page change.)
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import threading
 from collections.abc import Iterator
 
 import streamlit as st
+
+from attnviz import app_files
 
 # The pages of the app, in the sidebar's order: (script, title, icon, URL path or None for the
 # default page).
@@ -34,19 +38,22 @@ PAGES = (
 
 def app_pages() -> list[st.Page]:
     """The app's pages for `st.navigation`; the first is the default."""
+    folder = app_files.app_script().parent  # absolute: a page may call this (see below)
     return [
-        st.Page(script, title=title, icon=icon, url_path=path, default=path is None)
+        st.Page(folder / script, title=title, icon=icon, url_path=path, default=path is None)
         for script, title, icon, path in PAGES
     ]
 
 
 _RUN = threading.local()  # one script thread per session run
+_RERAN = "attnviz.navigation.reran"  # the last run was a page's, which called st.navigation
 
 
 @contextlib.contextmanager
 def through_app() -> Iterator[None]:
     """Mark the page run that `app.py` starts (see `require_navigation`)."""
     _RUN.through_app = True
+    st.session_state.pop(_RERAN, None)
     try:
         yield
     finally:
@@ -54,8 +61,13 @@ def through_app() -> Iterator[None]:
 
 
 def require_navigation() -> None:
-    """Rerun through app.py if this page was started by the legacy pages/ discovery."""
-    if not getattr(_RUN, "through_app", False):
+    """Rerun through app.py if this page was started by the legacy pages/ discovery.
+
+    Not twice in a row: a page run on its own as the main script (an AppTest of one page) is
+    not inside `through_app()` either, and its rerun runs the page again.
+    """
+    if not getattr(_RUN, "through_app", False) and not st.session_state.get(_RERAN):
+        st.session_state[_RERAN] = True
         st.navigation(app_pages(), position="hidden")  # ends the legacy mode for the process
         st.rerun()
 

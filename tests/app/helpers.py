@@ -35,6 +35,14 @@ def figures_by_key(app: AppTest, prefix: str) -> dict[str, dict]:
     }
 
 
+def chart(app: AppTest, key: str) -> dict:
+    """The figure drawn with widget key `key` (e.g. "heads.main")."""
+    keys = {chart.proto.id.rsplit("-", 1)[-1]: chart for chart in app.get("plotly_chart")}
+    if key not in keys:
+        raise AssertionError(f"no figure {key!r} on the page; there are {sorted(keys)}")
+    return json.loads(keys[key].proto.spec)
+
+
 def decode(array) -> np.ndarray:
     """A Plotly array (base64 typed array or list) as numpy."""
     if isinstance(array, dict):

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import attnviz
-from tests.app.helpers import figures, ticks, widget, z_of
+from tests.app.helpers import figures, figures_by_key, ticks, widget, z_of
 from tests.app.helpers import open_page as open_any
 
 
@@ -21,17 +21,17 @@ TEXT = "The riverbank flooded again."
 def test_both_sides_come_from_the_url_and_show_their_heads(minilm):
     app = open_page(text=TEXT, layer="2", head="3", layer2="4", head2="1")
     assert not app.exception
-    shown = figures(app)
+    shown = figures_by_key(app, "compare.")
     weights = attnviz.run(minilm, TEXT).maps["encoder_self"].weights
-    np.testing.assert_array_equal(z_of(shown[0]), weights[2, 3])
-    np.testing.assert_array_equal(z_of(shown[1]), weights[4, 1])
-    np.testing.assert_allclose(z_of(shown[2]), weights[2, 3] - weights[4, 1], atol=1e-7)
+    np.testing.assert_array_equal(z_of(shown["figure_A"]), weights[2, 3])
+    np.testing.assert_array_equal(z_of(shown["figure_B"]), weights[4, 1])
+    np.testing.assert_allclose(z_of(shown["difference"]), weights[2, 3] - weights[4, 1], atol=1e-7)
     assert app.query_params["layer2"] == "4" and app.query_params["head2"] == "1"
 
 
 def test_the_difference_of_identical_configurations_is_all_zeros():
     app = open_page(text=TEXT, layer="1", head="2", layer2="1", head2="2")
-    difference = z_of(figures(app)[2])
+    difference = z_of(figures_by_key(app, "compare.")["difference"])
     assert (difference == 0).all()
 
 
@@ -68,7 +68,7 @@ def test_different_tokenizations_get_a_reason_and_words_line_them_up(tiny_folder
 
 def test_the_similarity_matrix_covers_every_pair_of_heads():
     app = open_page(text="Birds sing.")
-    similarity = figures(app)[3]
+    similarity = figures_by_key(app, "compare.")["similarity"]
     assert len(similarity["data"][0]["x"]) == 72
     assert any("Jensen-Shannon" in caption.value for caption in app.caption)
 
@@ -120,7 +120,8 @@ def test_two_models_on_one_text_line_up_word_by_word_as_the_advice_says():
     app.toggle(key="compare.words").set_value(True).run()
     assert not app.exception
     assert "No difference map" not in notices(app)
-    a, b, difference = figures(app)[:3]
+    shown = figures_by_key(app, "compare.")
+    a, b, difference = shown["figure_A"], shown["figure_B"], shown["difference"]
     assert ticks(a) == ticks(difference) and "[CLS]" not in ticks(a) and "[EOS]" not in ticks(b)
     assert [token.casefold() for token in ticks(a)] == [token.casefold() for token in ticks(b)]
     np.testing.assert_allclose(z_of(difference), z_of(a) - z_of(b), atol=1e-6)

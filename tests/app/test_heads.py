@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import attnviz
-from tests.app.helpers import figures, ticks, widget, z_of
+from tests.app.helpers import chart, figures, ticks, widget, z_of
 from tests.app.helpers import open_page as open_any
 
 
@@ -20,7 +20,7 @@ def test_url_sentence_gives_a_figure_whose_ticks_are_the_tokens(minilm):
     app = open_page(model="minilm-l6", text=text, layer="2", head="3")
     assert not app.exception
     run = attnviz.run(minilm, text)
-    figure = figures(app)[0]
+    figure = chart(app, "heads.main")
     assert ticks(figure, "x") == ticks(figure, "y") == list(run.source_tokens)
     np.testing.assert_array_equal(z_of(figure), run.maps["encoder_self"].head(2, 3))
     assert "layer 2 · head 3" in figure["layout"]["title"]["text"]
@@ -30,10 +30,10 @@ def test_url_sentence_gives_a_figure_whose_ticks_are_the_tokens(minilm):
 
 def test_changing_layer_and_head_changes_the_figure_and_the_url(minilm):
     app = open_page(text="Cats chase mice.")
-    before = z_of(figures(app)[0])
+    before = z_of(chart(app, "heads.main"))
     widget(app.selectbox, "Layer").set_value(4).run()
     widget(app.selectbox, "Head").set_value(7).run()
-    after = z_of(figures(app)[0])
+    after = z_of(chart(app, "heads.main"))
     expected = attnviz.run(minilm, "Cats chase mice.").maps["encoder_self"].head(4, 7)
     np.testing.assert_array_equal(after, expected)
     assert not np.array_equal(before, after)
@@ -43,7 +43,7 @@ def test_changing_layer_and_head_changes_the_figure_and_the_url(minilm):
 def test_typing_a_new_sentence_updates_the_figure_and_the_url():
     app = open_page()
     app.text_area[0].input("Birds sing loudly").run()
-    assert ticks(figures(app)[0]) == ["[CLS]", "birds", "sing", "loudly", "[SEP]"]
+    assert ticks(chart(app, "heads.main")) == ["[CLS]", "birds", "sing", "loudly", "[SEP]"]
     assert app.query_params["text"] == "Birds sing loudly"
 
 
@@ -81,7 +81,7 @@ def test_a_model_folder_from_the_url_shows_all_three_kinds(tiny_folders):
         "decoder_self",
         "cross",
     ]
-    figure = figures(app)[0]
+    figure = chart(app, "heads.main")
     assert ticks(figure, "x") == ["the", "cat", "sat", "</s>"]
     assert "cross · layer 1" in figure["layout"]["title"]["text"]
 

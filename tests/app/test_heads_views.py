@@ -16,7 +16,7 @@ from attnviz.analysis import (
     head_mean,
     head_statistics,
 )
-from tests.app.helpers import decode, figures, ticks, z_of
+from tests.app.helpers import chart, decode, figures, ticks, z_of
 from tests.app.helpers import open_page as open_any
 
 
@@ -50,7 +50,7 @@ def test_aggregates_equal_the_analysis_functions(run, aggregate):
         "rollout": lambda: attention_rollout(weights, 3),
         "flow": lambda: attention_flow(weights, 3),
     }[aggregate]()
-    np.testing.assert_allclose(z_of(figures(app)[0]), expected, rtol=1e-6)
+    np.testing.assert_allclose(z_of(chart(app, "heads.aggregate_chart")), expected, rtol=1e-6)
 
 
 def test_flow_explains_its_token_limit():
@@ -86,7 +86,7 @@ def test_token_focus_shows_one_row_per_head_for_the_chosen_token(run):
 
 def test_hiding_special_tokens_renormalises_rows_and_says_so():
     app = open_page(text=TEXT, hide="1")
-    figure = figures(app)[0]
+    figure = chart(app, "heads.main")
     assert "[CLS]" not in ticks(figure) and "[SEP]" not in ticks(figure)
     np.testing.assert_allclose(z_of(figure).sum(axis=1), 1.0, rtol=1e-5)
     assert any("renormalised" in info.value for info in app.info)
@@ -94,7 +94,7 @@ def test_hiding_special_tokens_renormalises_rows_and_says_so():
 
 def test_merging_word_pieces_gives_words_and_says_so():
     app = open_page(text=TEXT, merge="1")
-    figure = figures(app)[0]
+    figure = chart(app, "heads.main")
     assert "riverbank" in ticks(figure) and "##bank" not in ticks(figure)
     np.testing.assert_allclose(z_of(figure).sum(axis=1), 1.0, rtol=1e-5)
     assert any("merged" in info.value for info in app.info)
@@ -102,16 +102,16 @@ def test_merging_word_pieces_gives_words_and_says_so():
 
 def test_colour_scale_and_log_colour_change_the_figure():
     app = open_page(text=TEXT, scale="cividis", log="1")
-    heatmap = figures(app)[0]["data"][0]
+    heatmap = chart(app, "heads.main")["data"][0]
     assert heatmap["colorscale"][0][1] == "#00224e" and heatmap["zmin"] == -4
     app.toggle(key="heads.log").set_value(False).run()
-    assert figures(app)[0]["data"][0]["zmin"] == 0
+    assert chart(app, "heads.main")["data"][0]["zmin"] == 0
     assert "log" not in app.query_params
 
 
 def test_decoder_only_models_draw_the_causal_triangle_as_masked(tiny_folders):
     app = open_page(model=str(tiny_folders["gpt2"]), text="the cat sat on the mat")
-    figure = figures(app)[0]
+    figure = chart(app, "heads.main")
     z = z_of(figure)
     upper = np.triu(np.ones_like(z, dtype=bool), k=1)
     assert np.isnan(z[upper]).all() and not np.isnan(z[~upper]).any()
@@ -128,14 +128,16 @@ def test_the_statistic_list_shows_labels_while_the_url_keeps_ids():
     assert not {"normalised_entropy", "sep", "cls"} & set(box.options)
     box.set_value("sep").run()
     assert app.query_params["statistic"] == "sep"
-    assert figures(app)[0]["data"][0]["colorbar"]["title"]["text"].startswith("Attention to [SEP]")
+    assert chart(app, "heads.statistics")["data"][0]["colorbar"]["title"]["text"].startswith(
+        "Attention to [SEP]"
+    )
 
 
 def test_token_focus_starts_on_the_first_word_not_on_cls():
     app = open_page(text=TEXT, view="token")
     token = next(box for box in app.selectbox if box.label == "Token")
     assert token.value == 1 and app.query_params["token"] == "1"
-    assert "the" in figures(app)[0]["layout"]["title"]["text"]
+    assert "the" in chart(app, "heads.focus_from")["layout"]["title"]["text"]
 
 
 @pytest.mark.parametrize("view", ["aggregate", "token"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import figures, ticks
+from tests.app.helpers import chart, ticks
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -33,7 +33,7 @@ def test_a_view_survives_a_visit_to_another_page():
     assert not app.exception
     assert app.text_area(key="heads.text").value == "Owls hunt at night"
     assert app.selectbox(key="heads.layer").value == 3
-    assert ticks(figures(app)[0]) == ["[CLS]", "owls", "hunt", "at", "night", "[SEP]"]
+    assert ticks(chart(app, "heads.main")) == ["[CLS]", "owls", "hunt", "at", "night", "[SEP]"]
 
 
 def test_presentation_mode_is_one_switch_for_the_whole_app():
