@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
@@ -23,28 +21,22 @@ from attnviz.figures import (
 from attnviz.models.ablation import Heads
 from attnviz.ui.cache import get_model, get_run
 from attnviz.ui.controls import HeadChoice
+from attnviz.ui.display import DisplayMaps
 from attnviz.ui.safe_text import escape_markdown, show_info
 from attnviz.ui.widgets import Download, Shown, column_width, file_stem, show_chart
 
 
-@dataclasses.dataclass(frozen=True)
-class HeadMap:
-    """One side's map as shown: `[query, key]` weights with tokens and mask."""
-
-    weights: np.ndarray  # [query, key]
-    query_tokens: tuple[str, ...]
-    key_tokens: tuple[str, ...]
-    visible: np.ndarray | None
-
-
-def head_map(side: HeadChoice, words: bool, ablate: Heads = ()) -> HeadMap:
-    """The chosen head of a side; with `words`, its words only (`word_level`)."""
+def head_map(side: HeadChoice, words: bool, ablate: Heads = ()) -> DisplayMaps:
+    """The chosen head of a side as a single-head map; with `words`, its words only
+    (`word_level`)."""
     maps = get_run(side.model, side.text, 1, ablate).maps[side.kind]
     weights = maps.weights[side.layer, side.head]
     query, key, visible = maps.query_tokens, maps.key_tokens, maps.visible
     if words:
         weights, query, key, visible = word_level(weights, query, key, visible)
-    return HeadMap(weights, tuple(query), tuple(key), visible)
+    return DisplayMaps(
+        weights[None, None], tuple(query), tuple(key), visible, (), side.kind != "cross"
+    )
 
 
 WORDS_NOTE = (
@@ -58,26 +50,26 @@ def title_of(label: str, side: HeadChoice) -> str:
     return f"{label}: {side.model} · {side.kind} · layer {side.layer} · head {side.head}"
 
 
-def show_pair(a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap) -> None:
+def show_pair(a: HeadChoice, b: HeadChoice, map_a: DisplayMaps, map_b: DisplayMaps) -> None:
     """Both heads side by side on one colour scale (0 to 1)."""
     width = column_width(2)
     for column, label, side, shown in zip(st.columns(2), "AB", (a, b), (map_a, map_b), strict=True):
         with column:
             figure = head_heatmap(
-                shown.weights,
+                shown.head(),
                 shown.query_tokens,
                 shown.key_tokens,
                 title_of(label, side),
                 shown.visible,
             )
-            matrix = (shown.weights, shown.query_tokens, shown.key_tokens)
+            matrix = (shown.head(), shown.query_tokens, shown.key_tokens)
             stem = file_stem(label, side.model, side.kind, side.layer, side.head)
             download = Download(stem, matrix, shows=Shown(side.model, side.text), width=width)
             show_chart(figure, f"compare.figure_{label}", download=download)
 
 
 def why_no_difference(
-    a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap, words: bool
+    a: HeadChoice, b: HeadChoice, map_a: DisplayMaps, map_b: DisplayMaps, words: bool
 ) -> str | None:
     """None when the two maps line up cell by cell, else what to tell the user.
 
@@ -110,7 +102,7 @@ def why_no_difference(
 
 
 def show_difference(
-    a: HeadChoice, b: HeadChoice, map_a: HeadMap, map_b: HeadMap, words: bool
+    a: HeadChoice, b: HeadChoice, map_a: DisplayMaps, map_b: DisplayMaps, words: bool
 ) -> None:
     """A - B when the tokens line up; otherwise why not, and what to try if anything works."""
     reason = why_no_difference(a, b, map_a, map_b, words)
@@ -120,7 +112,7 @@ def show_difference(
     visible = map_a.visible
     if map_b.visible is not None:
         visible = map_b.visible if visible is None else visible & map_b.visible
-    difference = map_a.weights.astype(np.float32) - map_b.weights.astype(np.float32)
+    difference = map_a.head().astype(np.float32) - map_b.head().astype(np.float32)
     figure = difference_heatmap(difference, map_a.query_tokens, map_a.key_tokens, "A − B", visible)
     matrix = (difference, map_a.query_tokens, map_a.key_tokens)
     sides = (Shown(a.model, a.text, title_of("A", a)), Shown(b.model, b.text, title_of("B", b)))

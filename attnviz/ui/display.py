@@ -44,6 +44,10 @@ class DisplayMaps:
     def n_heads(self) -> int:
         return int(self.weights.shape[1])
 
+    def head(self, layer: int = 0, head: int = 0) -> np.ndarray:
+        """One head's weights `[query, key]` (the only one of a single-head map by default)."""
+        return self.weights[layer, head]
+
 
 TRANSFORMED: SharedLRU[DisplayMaps] = SharedLRU(
     16, 256 * 2**20, maps_nbytes, on_evicted=collect_after_eviction
