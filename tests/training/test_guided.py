@@ -11,9 +11,9 @@ from attnviz.models import rnn
 from attnviz.models.tokens import SubwordTokenizer
 from attnviz.training import train_mt
 from attnviz.training.train import TrainConfig, alignment_guide, encode_pairs, fit, make_batch
+from tests.training.tiny_corpus import PAIRS, write_corpus
 
 torch.set_num_threads(1)
-PAIRS = [("the red car", "el coche rojo"), ("a white dog", "un perro blanco")] * 20
 SIZES = {"embedding": 8, "encoder_hidden": 8, "decoder_hidden": 16, "output_hidden": 8}
 
 
@@ -57,16 +57,6 @@ def test_guided_training_brings_a_luong_score_to_the_teachers_alignment(score: s
         fit(student, examples, config, guide=alignment_guide(teacher, 5.0), guide_steps=guide_steps)
         distances.append(cross_entropy_to(teacher, student, batch))
     assert distances[1] < distances[0] - 0.1
-
-
-def write_corpus(tmp_path: Path) -> tuple[Path, Path, SubwordTokenizer]:
-    corpus, weights = tmp_path / "corpus", tmp_path / "weights"
-    corpus.mkdir()
-    lines = "".join(f"{e}\t{s}\n" for e, s in PAIRS)
-    (corpus / "train.tsv").write_text(lines, encoding="utf-8")
-    (corpus / "valid.tsv").write_text(lines[:60], encoding="utf-8")
-    tokenizer = SubwordTokenizer.train([t for pair in PAIRS for t in pair], vocab_size=60)
-    return corpus, weights, tokenizer
 
 
 def test_a_warm_started_luong_model_is_guided_by_its_teacher(tmp_path: Path) -> None:

@@ -7,20 +7,14 @@ from pathlib import Path
 import torch
 
 from attnviz.models import rnn
-from attnviz.models.tokens import SubwordTokenizer
 from attnviz.training import train_mt
+from tests.training.tiny_corpus import write_corpus
 
 torch.set_num_threads(1)
-PAIRS = [("the red car", "el coche rojo"), ("a white dog", "un perro blanco")] * 20
 
 
 def test_it_trains_from_scratch_on_the_tokenizers_of_bahdanau(tmp_path: Path) -> None:
-    corpus, weights = tmp_path / "corpus", tmp_path / "weights"
-    corpus.mkdir()
-    lines = "".join(f"{e}\t{s}\n" for e, s in PAIRS)
-    (corpus / "train.tsv").write_text(lines, encoding="utf-8")
-    (corpus / "valid.tsv").write_text(lines[:60], encoding="utf-8")
-    tokenizer = SubwordTokenizer.train([text for pair in PAIRS for text in pair], vocab_size=60)
+    corpus, weights, tokenizer = write_corpus(tmp_path)
     (weights / "bahdanau-en-es").mkdir(parents=True)
     for side in ("source", "target"):
         tokenizer.save(weights / "bahdanau-en-es" / f"{side}_tokenizer.json")
