@@ -9,6 +9,13 @@ the id-to-key entry. A student who clicks through heads for a lesson adds one
 of each per chart per click, for as long as the tab is open: the class-of-30 load test grew
 the server by about 140 MB per 1,000 interactions.
 
+There is no supported way around it: a selection-activated `st.plotly_chart` takes the figure
+into its id whatever its key (Streamlit 1.67 computes it with `key_as_main_identity=False`),
+and the change Streamlit is discussing for keyed charts (stable key-based ids) leaves
+selection-activated charts as they are. Keeping a clickable figure's spec unchanged would not
+help either: the map itself changes with every head. So this module stays, alone of its kind
+(`tests/test_layering.py`), until Streamlit keys those charts by their key.
+
 `install()` wraps `SessionState.on_script_finished`: after Streamlit's own clean-up, it
 removes the metadata and key entries of every element id that was not drawn in the run and
 whose key has since been given to a different id. Such an id can never be drawn again (its
