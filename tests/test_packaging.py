@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from attnviz.ui.navigation import PAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SOURCES = ("pyproject.toml", "README.md", "requirements.txt", "app.py", "pages", "attnviz")
@@ -75,7 +77,7 @@ def test_the_wheel_carries_the_package_weights_and_the_app(wheel):
     assert shipped <= names, sorted(shipped - names)
     assert "attnviz/weights/MODEL_CARD.md" in names
     assert "attnviz/_app/app.py" in names and "attnviz/_app/.streamlit/config.toml" in names
-    pages = re.findall(r'st\.Page\(\s*"(pages/[\w-]+\.py)"', (ROOT / "app.py").read_text())
+    pages = [script for script, *_ in PAGES]  # the pages app.py's st.navigation offers
     assert pages and {f"attnviz/_app/{page}" for page in pages} <= names
     assert not [name for name in names if name.startswith(("tests/", "bench/", "docs/"))]
     assert not [name for name in names if name.endswith(".pyc") or "/tests/" in name]
