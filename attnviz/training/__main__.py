@@ -163,7 +163,9 @@ def train(
 
     log = logger(name)
     where = {} if corpus is None else {"corpus_dir": corpus}
-    print(json.dumps(train_mt(name, log, progress_bar(name, log), minutes, resume=resume, **where)))
+    rate = (gpt_options or {}).get("learning_rate")
+    bar = progress_bar(name, log)
+    print(json.dumps(train_mt(name, log, bar, minutes, resume=resume, learning_rate=rate, **where)))
 
 
 def evaluate(name: str, corpus: Path | None = None) -> dict:
@@ -278,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
                 type=float,
                 help="gpt-austen: share of repeated random words in each batch",
             )
-            sub.add_argument("--learning-rate", type=float, help="gpt-austen: peak rate")
+            sub.add_argument(
+                "--learning-rate", type=float, help="peak rate (gpt-austen and the translators)"
+            )
         sub.add_argument(
             "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
         )

@@ -169,11 +169,13 @@ def train_mt(
     corpus_dir: Path = CORPUS_DIR,
     weights_dir: Path = WEIGHTS_DIR,
     resume: bool = False,
+    learning_rate: float | None = None,
 ) -> Progress:
     """Train `name` on the corpus, keep the checkpoint with the best validation chrF, ship it.
 
     `resume` continues from the shipped weights of `name` itself, with a lower, falling learning
-    rate and without the teacher's guide.
+    rate and without the teacher's guide. `learning_rate` replaces the peak rate (a model
+    resumed after a short first training can take a higher one than `_RESUMING`'s).
     """
     recipe = RECIPES[name]
     train_pairs = read_pairs(corpus_dir / "train.tsv")
@@ -237,6 +239,8 @@ def train_mt(
         log(f"attention guided by {recipe.warm_start} for the first {GUIDE_STEPS} steps")
     if minutes is not None:
         training = dataclasses.replace(training, max_minutes=minutes)
+    if learning_rate is not None:
+        training = dataclasses.replace(training, learning_rate=learning_rate)
     started = time.monotonic()
     progress = fit(
         network, examples, training, validate, report, guide=guide, guide_steps=GUIDE_STEPS

@@ -99,6 +99,16 @@ def test_a_resumed_luong_model_keeps_its_own_alignment_and_steps_gently(
     ((config, guide),) = configs
     assert guide is None and not any("attention guided" in m for m in messages)
     assert config.learning_rate < train_mt.RECIPES["luong-dot-en-es"].training.learning_rate
+    train_mt.train_mt(
+        "luong-dot-en-es",
+        print,
+        minutes=0.01,
+        corpus_dir=corpus,
+        weights_dir=weights,
+        resume=True,
+        learning_rate=2e-3,
+    )
+    assert configs[-1][0].learning_rate == 2e-3  # `train --learning-rate` overrides the rule
 
 
 def test_weights_that_do_not_beat_the_shipped_ones_are_not_shipped(
