@@ -45,6 +45,10 @@ class GPTConfig:
     dropout: float = 0.0  # on residual branches, in training only
     context: int = 256  # longest input, in tokens
     rope_base: float = 10000.0  # rotary embedding's base wavelength
+    # Each head's keys mix in the previous position's key by a learned share (Olsson et al.
+    # 2022's "smeared keys"), so that one layer can attend to the token after an earlier
+    # occurrence of the current one: induction heads form within the training budget.
+    smeared_keys: bool = False
 
     def __post_init__(self) -> None:
         if self.d_model % self.n_heads or (self.d_model // self.n_heads) % 2:
@@ -76,6 +80,10 @@ class CausalSelfAttention(nn.Module):
         self.n_heads = config.n_heads
         self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
         self.out = nn.Linear(config.d_model, config.d_model)
+        if config.smeared_keys:
+            # sigmoid(smear) of each head's key is its own, the rest its predecessor's; 3.0
+            # starts near plain keys (0.95), so a model without smearing can be warm-started.
+            self.smear = nn.Parameter(torch.full((config.n_heads,), 3.0))
 
     def forward(
         self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, visible: torch.Tensor
@@ -87,6 +95,10 @@ class CausalSelfAttention(nn.Module):
         # [batch, position, 3 * d_model] -> 3 x [batch, head, position, d_head]
         q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, d_head).permute(2, 0, 3, 1, 4)
         q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        if hasattr(self, "smear"):
+            own = torch.sigmoid(self.smear)[:, None, None]  # [head, 1, 1]
+            previous = torch.cat([k[:, :, :1], k[:, :, :-1]], dim=2)  # position 0 keeps its own
+            k = own * k + (1 - own) * previous
         scores = q @ k.transpose(-1, -2) / math.sqrt(d_head)  # [batch, head, query, key]
         weights = masked_softmax(scores, visible)
         mixed = weights @ v  # [batch, head, query, d_head]

@@ -36,7 +36,8 @@ def tiny() -> GPTModel:
 
 def reference_forward(network: GPT, ids: list[int]) -> tuple[list[np.ndarray], np.ndarray]:
     """Every layer's attention `[head, query, key]` and the logits, in numpy, with rotary
-    positions as complex rotations (not the model's own code path)."""
+    positions as complex rotations and smeared keys as an explicit sum over positions (not the
+    model's own code path)."""
     state = {k: v.detach().double().numpy() for k, v in network.state_dict().items()}
     config = network.config
     d_head = config.d_model // config.n_heads
@@ -66,7 +67,16 @@ def reference_forward(network: GPT, ids: list[int]) -> tuple[list[np.ndarray], n
             .transpose(1, 0, 2)
             for i in range(3)
         )
-        scores = rotary(q) @ rotary(k).transpose(0, 2, 1) / np.sqrt(d_head)
+        keys = rotary(k)  # [head, position, d_head]
+        if p + "attention.smear" in state:  # own share s: s k_j + (1 - s) k_{j-1}; k_{-1} = k_0
+            own = 1 / (1 + np.exp(-state[p + "attention.smear"]))
+            keys = np.stack(
+                [
+                    [own[h] * keys[h, j] + (1 - own[h]) * keys[h, max(j - 1, 0)] for j in range(n)]
+                    for h in range(config.n_heads)
+                ]
+            )
+        scores = rotary(q) @ keys.transpose(0, 2, 1) / np.sqrt(d_head)
         scores = np.where(np.tril(np.ones((n, n), bool)), scores, -np.inf)
         weights = np.exp(scores - scores.max(-1, keepdims=True))
         weights /= weights.sum(-1, keepdims=True)
@@ -93,6 +103,25 @@ def test_maps_and_logits_equal_a_hand_computation(tiny):
     assert maps.weights.std() > 0.05  # the heads do not attend uniformly: the test can fail
     logits = tiny.network(torch.tensor([ids]))["logits"][0].detach().numpy()
     np.testing.assert_allclose(logits, expected_logits, atol=1e-4)
+
+
+def test_smeared_keys_mix_in_the_previous_key_as_a_hand_computation_does(tiny):
+    config = dataclasses.replace(tiny.config, smeared_keys=True)
+    network = GPT(config)
+    missing, _ = network.load_state_dict(tiny.network.state_dict(), strict=False)
+    assert sorted(missing) == ["blocks.0.attention.smear", "blocks.1.attention.smear"]
+    with torch.no_grad():  # own shares 0.12 and 0.73: far from plain keys
+        for block in network.blocks:
+            block.attention.smear.copy_(torch.tensor([-2.0, 1.0]))
+    smeared = GPTModel("smeared", network.eval(), tiny.tokenizer)
+    run = smeared.run(TEXT)
+    expected_maps, expected_logits = reference_forward(network, run.extras["input_ids"])
+    for layer, expected in enumerate(expected_maps):
+        np.testing.assert_allclose(run.maps["decoder_self"].weights[layer], expected, atol=2e-5)
+    logits = network(torch.tensor([run.extras["input_ids"]]))["logits"][0].detach().numpy()
+    np.testing.assert_allclose(logits, expected_logits, atol=1e-4)
+    plain = tiny.run(TEXT).maps["decoder_self"].weights
+    assert np.abs(run.maps["decoder_self"].weights - plain).max() > 0.05
 
 
 def test_next_tokens_are_the_top_ten_of_the_softmax_most_probable_first(tiny):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
+import pytest
 import torch
 
-from attnviz.models.gpt import GPTConfig, load_folder
+from attnviz.models.gpt import GPT, GPTConfig, load_folder
 from attnviz.models.tokens import EOS_ID
 from attnviz.training.gpt_train import (
     GPTTrainConfig,
@@ -14,6 +16,7 @@ from attnviz.training.gpt_train import (
     repeated_words,
     token_stream,
     train_gpt,
+    warm_start,
     word_pool,
 )
 
@@ -93,3 +96,22 @@ def test_resume_without_a_checkpoint_starts_from_the_shipped_weights(tmp_path):
     fresh = train_gpt(data, tmp_path / "ck2", tmp_path / "w2", [].append, idle, SMALL,
                       show_progress=False)  # fmt: skip
     assert fresh["held_out_perplexity"] > 1.5 * first["held_out_perplexity"]
+
+
+def test_a_shipped_model_without_smeared_keys_warm_starts_one_with_them(tmp_path):
+    torch.manual_seed(0)
+    data, weights = write_data(tmp_path / "data"), tmp_path / "w"
+    idle = GPTTrainConfig(minutes=0.0, batch_size=4)
+    train_gpt(data, tmp_path / "ck", weights, [].append, idle, SMALL, show_progress=False)
+    plain = load_folder(weights, "plain").network
+    smeared = GPT(dataclasses.replace(plain.config, smeared_keys=True))
+    logged = []
+    warm_start(smeared, weights, logged.append)
+    for key, value in plain.state_dict().items():
+        assert torch.equal(smeared.state_dict()[key], value), key
+    for block in smeared.blocks:  # each head starts with 0.95 of its own key
+        assert torch.allclose(torch.sigmoid(block.attention.smear), torch.tensor(0.9526), atol=1e-4)
+    assert logged == ["adding smeared keys to the shipped model's 2 layers"]
+    wider = GPT(dataclasses.replace(plain.config, d_model=32, smeared_keys=True))
+    with pytest.raises(ValueError, match="other sizes"):
+        warm_start(wider, weights, [].append)
