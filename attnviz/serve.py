@@ -91,11 +91,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def command_app(streamlit_args: Sequence[str]) -> int:
-    """`streamlit run <app.py> [options]` in this process (the replica's pid is the server's)."""
-    from streamlit.web import cli
-
+    """`streamlit run <app.py> [options]`, Streamlit's public command line, in place of this
+    process (exec: the replica's pid is the server's, as `serve --state` reports it)."""
     script = app_files.app_script()
-    return cli.main(args=["run", str(script), *streamlit_args], prog_name="streamlit")
+    argv = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_args]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, argv)
+    return 0  # not reached: exec returns only by raising OSError
 
 
 @dataclasses.dataclass

@@ -26,8 +26,6 @@ KNOWN_PRIVATE_STREAMLIT = {
     # Streamlit has no public call for it.
     ("attnviz/ui/cache.py", "streamlit.runtime.scriptrunner"),
     ("attnviz/ui/waiting.py", "streamlit.runtime.scriptrunner"),
-    # `attnviz app` runs `streamlit run` in its own process (the command line, section 4).
-    ("attnviz/serve.py", "streamlit.web"),
 }
 
 # (file, module) imports against the layering that exist today.
