@@ -22,10 +22,6 @@ PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.column_co
 KNOWN_PRIVATE_STREAMLIT = {
     # Issue #15: patches Streamlit internals; to be replaced by a supported way.
     ("attnviz/ui/stale_widgets.py", "streamlit.runtime.state.session_state"),
-    # get_script_run_ctx: whether code runs in a script thread (a spinner, the waiting notice);
-    # Streamlit has no public call for it.
-    ("attnviz/ui/cache.py", "streamlit.runtime.scriptrunner"),
-    ("attnviz/ui/waiting.py", "streamlit.runtime.scriptrunner"),
 }
 
 # (file, module) imports against the layering that exist today.

@@ -226,3 +226,42 @@ def test_a_run_nobody_shows_any_more_is_evicted_before_runs_still_shown():
     run_all(queue)
     assert [queue.cache.lookup(key)[0] for key in ("a1", "b1", "a2")] == [False, True, True]
     assert queue.cached("b1", session="b")[0]
+
+
+def test_a_session_keeps_one_token_across_reruns_and_two_sessions_have_two():
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from attnviz.ui.waiting import outside_script, session_of_script
+
+        st.session_state.setdefault("tokens", []).append(session_of_script())
+        with outside_script():  # a download being made asks as no session
+            st.session_state["outside"] = session_of_script()
+
+    first = AppTest.from_function(script).run()
+    first.run()
+    second = AppTest.from_function(script).run()
+    tokens = first.session_state["tokens"]
+    assert len(tokens) == 2 and tokens[0] == tokens[1] and isinstance(tokens[0], str)
+    assert second.session_state["tokens"][0] != tokens[0]
+    assert first.session_state["outside"] is None
+
+
+def test_a_download_is_made_outside_the_script_and_still_gets_its_run():
+    """`made_outside_script` is how download buttons call their data: inside it, code knows
+    that it draws into no page, and the wait simply returns the run."""
+    from attnviz.ui.waiting import in_script, made_outside_script, wait_with_notice
+
+    queue, calls = scheduler(), []
+    seen = []
+
+    def download() -> np.ndarray:
+        seen.append(in_script())
+        ticket = queue.submit("k", maker(calls, "k"))
+        threading.Thread(target=run_all, args=(queue,)).start()
+        return wait_with_notice(ticket, queue)
+
+    assert made_outside_script(download)().shape == (8,)
+    assert seen == [False] and calls == ["k"] and in_script()

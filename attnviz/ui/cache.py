@@ -36,7 +36,7 @@ from attnviz.models.folders import browser_folder, model_roots
 from attnviz.models.registry import REGISTRY, loaded, looks_like_path
 from attnviz.models.registry import _is_hub_name_not_folder as is_hub_name_not_folder
 from attnviz.ui.scheduler import RunScheduler, cores
-from attnviz.ui.waiting import session_of_script, wait_with_notice
+from attnviz.ui.waiting import in_script, session_of_script, wait_with_notice
 
 MAX_CACHED_RUNS = 64  # enough for a class of 30 to keep one or two sentences each
 # A 512-token MiniLM run holds 75 MB of weights; a class pasting 256-512-token texts averages
@@ -66,9 +66,7 @@ def run_nbytes(run: Run) -> int:
 
 def spinner(text: str):
     """`st.spinner` inside a script run; nothing elsewhere (a download being made)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    return st.spinner(text) if get_script_run_ctx() is not None else contextlib.nullcontext()
+    return st.spinner(text) if in_script() else contextlib.nullcontext()
 
 
 # Bytes of evicted runs after which the process collects garbage and gives freed memory back.

@@ -10,11 +10,14 @@ waits for any more is dropped before it starts.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
-from collections.abc import Hashable
+import secrets
+from collections.abc import Callable, Hashable, Iterator
+from typing import TypeVar
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from attnviz.ui.scheduler import RunScheduler, Ticket
 
@@ -23,10 +26,44 @@ WAITING = "Waiting for the model"  # how every notice starts (the load benchmark
 _NO_KEY = "attnviz.waiting"  # never set: reading it only lets Streamlit stop the run
 
 
+_SESSION_KEY = "attnviz.session"  # this session's token, in its own session state
+# False while Streamlit makes a download outside the session's script: no notice, no spinner.
+_IN_SCRIPT = contextvars.ContextVar("attnviz_in_script", default=True)
+T = TypeVar("T")
+
+
+def in_script() -> bool:
+    """Whether this code draws into a session's page (False while a download is made)."""
+    return _IN_SCRIPT.get()
+
+
+@contextlib.contextmanager
+def outside_script() -> Iterator[None]:
+    """Code that Streamlit runs beside a session's script, a download being made: it waits
+    for its run without drawing a notice or a spinner and asks as no session."""
+    token = _IN_SCRIPT.set(False)
+    try:
+        yield
+    finally:
+        _IN_SCRIPT.reset(token)
+
+
+def made_outside_script(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, called `outside_script` (for `st.download_button(data=...)`)."""
+
+    def call() -> T:
+        with outside_script():
+            return make()
+
+    return call
+
+
 def session_of_script() -> Hashable:
-    """The Streamlit session running this script, or None outside a script run."""
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ("session", ctx.session_id)
+    """A token of the session whose script runs this code, kept in its session state; None
+    outside a script (`outside_script`)."""
+    if not in_script():
+        return None
+    return st.session_state.setdefault(_SESSION_KEY, secrets.token_hex(8))
 
 
 def ordinal(number: int) -> str:
@@ -53,7 +90,7 @@ def waiting_text(position: int, seconds_left: float) -> str:
 
 def wait_with_notice(ticket: Ticket, scheduler: RunScheduler):
     """The ticket's run; while it waits, inside a script run, a notice of where it stands."""
-    if ticket.done or get_script_run_ctx() is None:
+    if ticket.done or not in_script():
         return ticket.result()
     notice = st.empty()
     shown = ""

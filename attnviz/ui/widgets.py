@@ -17,6 +17,7 @@ from attnviz.attention import Run
 from attnviz.figures.titles import Shown, titled
 from attnviz.models.registry import REGISTRY
 from attnviz.ui.safe_text import show_info
+from attnviz.ui.waiting import made_outside_script
 
 FOLDER_CHOICE = "Model folder on disk…"
 
@@ -212,7 +213,7 @@ def download_menu(figure: go.Figure, key: str, download: Download) -> None:
         for label, make, extension, mime in items:
             st.download_button(
                 f"{label}: {stem}.{extension}",
-                data=make,
+                data=made_outside_script(make),
                 file_name=f"{stem}.{extension}",
                 mime=mime,
                 key=f"{key}.download.{extension}",
