@@ -47,7 +47,7 @@ class GPTConfig:
     rope_base: float = 10000.0  # rotary embedding's base wavelength
     # Each head's keys mix in the previous position's key by a learned share (Olsson et al.
     # 2022's "smeared keys"), so that one layer can attend to the token after an earlier
-    # occurrence of the current one: induction heads form within the training budget.
+    # occurrence of the current one; Olsson et al. found that induction heads form earlier.
     smeared_keys: bool = False
 
     def __post_init__(self) -> None:
