@@ -12,7 +12,7 @@ stripe parallel to the diagonal, one copy's length to its left.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -55,6 +55,28 @@ def previous_token_scores(weights: np.ndarray) -> np.ndarray:
         return np.zeros(weights.shape[:2], dtype=np.float32)
     queries = np.arange(1, n)
     return weights[:, :, queries, queries - 1].mean(axis=-1).astype(np.float32)
+
+
+EVALUATION_WORDS = 40  # words in one copy of the sequences a model is scored on
+
+
+def mean_scores(
+    attention: Callable[[str], tuple[np.ndarray, Sequence[str]]],
+    seeds: Iterable[int],
+    n_words: int = EVALUATION_WORDS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Induction and previous-token scores `[layer, head]` (float64), averaged over one random
+    sequence of `n_words` lesson words written twice per seed; `attention(text)` gives a
+    model's self-attention `[layer, head, query, key]` over `text` and its tokens."""
+    induction, previous = [], []
+    for seed in seeds:
+        weights, tokens = attention(repeated_random_words(LESSON_WORDS, n_words, seed))
+        induction.append(induction_scores(weights, tokens))
+        previous.append(previous_token_scores(weights))
+    return (
+        np.mean(induction, axis=0, dtype=np.float64),
+        np.mean(previous, axis=0, dtype=np.float64),
+    )
 
 
 def repeated_random_words(words: Sequence[str], n_words: int, seed: int) -> str:

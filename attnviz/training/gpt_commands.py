@@ -33,7 +33,6 @@ def train_gpt_command(
 
 PROMPTS_FILE = Path(__file__).resolve().parent / "heldout_sets" / "austen_prompts.txt"
 INDUCTION_SEEDS = range(10)  # random sequences the induction scores are averaged over
-INDUCTION_WORDS = 40  # words in one copy
 
 
 def held_out_prompts(path: Path = PROMPTS_FILE) -> list[str]:
@@ -44,25 +43,17 @@ def held_out_prompts(path: Path = PROMPTS_FILE) -> list[str]:
 
 def induction_figures(model) -> dict:
     """Every head's induction and previous-token scores, averaged over random sequences of
-    `INDUCTION_WORDS` words written twice; the best head of each."""
+    `EVALUATION_WORDS` words written twice; the best head of each."""
     import numpy as np
 
-    from attnviz.analysis.induction import (
-        LESSON_WORDS,
-        induction_scores,
-        previous_token_scores,
-        repeated_random_words,
-    )
+    from attnviz.analysis.induction import mean_scores
 
-    induction, previous = [], []
-    for seed in INDUCTION_SEEDS:
-        run = model.run(repeated_random_words(LESSON_WORDS, INDUCTION_WORDS, seed))
-        weights = run.maps["decoder_self"].weights
-        induction.append(induction_scores(weights, run.source_tokens))
-        previous.append(previous_token_scores(weights))
+    def attention(text: str):
+        run = model.run(text)
+        return run.maps["decoder_self"].weights, run.source_tokens
+
     # float64 before rounding, so the JSON holds 0.012, not 0.012000000104308128
-    induction_mean = np.mean(induction, axis=0, dtype=np.float64)
-    previous_mean = np.mean(previous, axis=0, dtype=np.float64)
+    induction_mean, previous_mean = mean_scores(attention, INDUCTION_SEEDS)
     best = np.unravel_index(int(induction_mean.argmax()), induction_mean.shape)
     best_previous = np.unravel_index(int(previous_mean.argmax()), previous_mean.shape)
     return {

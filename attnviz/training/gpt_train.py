@@ -311,19 +311,20 @@ def warm_start(network: GPT, folder: Path, log: Callable[[str], None]) -> None:
 def best_induction_score(network: GPT, tokenizer: SubwordTokenizer, sequences: int = 3) -> float:
     """The highest induction score of any head on the lesson's repeated random words (the first
     `sequences` seeds of the evaluation), to watch induction heads form during training."""
-    from attnviz.analysis.induction import LESSON_WORDS, induction_scores, repeated_random_words
+    from attnviz.analysis.induction import mean_scores
+
+    def attention(text: str):
+        ids, tokens = tokenizer.encode(text)
+        ids, tokens = ids[: network.config.context], tokens[: network.config.context]
+        weights = torch.stack([w[0] for w in network(torch.tensor([ids]))["weights"]])
+        return weights.numpy(), tokens
 
     was_training = network.training
     network.eval()
-    scores = []
     with torch.inference_mode():
-        for seed in range(sequences):
-            ids, tokens = tokenizer.encode(repeated_random_words(LESSON_WORDS, 40, seed))
-            ids, tokens = ids[: network.config.context], tokens[: network.config.context]
-            weights = torch.stack([w[0] for w in network(torch.tensor([ids]))["weights"]])
-            scores.append(induction_scores(weights.numpy(), tokens))
+        induction, _ = mean_scores(attention, range(sequences))
     network.train(was_training)
-    return float(sum(scores).max() / sequences)
+    return float(induction.max())
 
 
 def ship(network: GPT, tokenizer: SubwordTokenizer, folder: Path) -> None:
