@@ -1,12 +1,10 @@
 """attnviz: the Streamlit entry point. Page config, navigation and the one app-wide switch
-(presentation mode), nothing else (and one Streamlit memory fix, see
-`attnviz/ui/stale_widgets.py`, and one history fix, see `attnviz/ui/navigation.py`)."""
+(presentation mode), nothing else (and one history fix, see `attnviz/ui/navigation.py`)."""
 
 import streamlit as st
 
-from attnviz.ui import navigation, presentation, stale_widgets
+from attnviz.ui import navigation, presentation
 
-stale_widgets.install()
 st.set_page_config(page_title="attnviz", page_icon="🔎", layout="wide")
 page = st.navigation(navigation.app_pages())
 presentation.presentation_switch()

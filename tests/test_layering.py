@@ -19,10 +19,6 @@ REPO = Path(__file__).resolve().parents[1]
 PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.column_config"}
 
 # (file, module) imports of Streamlit internals that exist today.
-KNOWN_PRIVATE_STREAMLIT = {
-    # Issue #15: patches Streamlit internals; to be replaced by a supported way.
-    ("attnviz/ui/stale_widgets.py", "streamlit.runtime.state.session_state"),
-}
 
 # (file, module) imports against the layering that exist today.
 KNOWN_LAYER_EXCEPTIONS = {
@@ -130,8 +126,7 @@ def test_no_private_streamlit_module_is_imported():
         relative = str(path.relative_to(REPO))
         for module in private_streamlit(path.read_text(encoding="utf-8")):
             found.add((relative, module))
-    new = found - KNOWN_PRIVATE_STREAMLIT
-    assert not new, f"private Streamlit imports: {sorted(new)}"
+    assert not found, f"private Streamlit imports: {sorted(found)}"
 
 
 def test_imports_follow_the_layers_of_design_section_2():

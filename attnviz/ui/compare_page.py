@@ -16,11 +16,12 @@ import streamlit as st
 from attnviz.models.ablation import Heads, check_heads, format_heads, parse_heads
 from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
 from attnviz.ui.cache import get_model
+from attnviz.ui.clickable_chart import clicked_point
 from attnviz.ui.controls import HeadChoice, model_from_url, side_controls
 from attnviz.ui.safe_text import escape_markdown, quoted, show_info
 from attnviz.ui.url import page_params, read_flag
 from attnviz.ui.view_state import PageView, check_index
-from attnviz.ui.widgets import FOLDER_CHOICE, clicked_key, show_notices
+from attnviz.ui.widgets import FOLDER_CHOICE, show_notices
 
 DEFAULT_TEXTS = (
     "The animal didn't cross the street because it was too tired.",
@@ -210,7 +211,7 @@ def apply_preset(preset: str) -> None:
 
 def open_pair() -> None:
     """Callback: a click on the head-distance matrix opens that pair side by side."""
-    key = clicked_key(SIMILARITY)
+    key = clicked_point(SIMILARITY)
     if key is None:
         return
     n_heads = get_model(side_a_model()).info.heads[side_a("kind")]

@@ -7,6 +7,7 @@ and each section takes plain values and a Run and draws one part of the page.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -20,11 +21,12 @@ from attnviz.figures.heatmap import head_heatmap
 from attnviz.figures.next_token import next_token_bars
 from attnviz.models import sampling
 from attnviz.ui.cache import get_model, get_run
+from attnviz.ui.clickable_chart import clicked_point
 from attnviz.ui.controls import load_info, model_from_url
 from attnviz.ui.safe_text import escape_markdown, show_error, show_info
 from attnviz.ui.url import page_params, read_int
 from attnviz.ui.view_state import PageView, check_index, keep_pending_head, layer_head_pickers
-from attnviz.ui.widgets import FOLDER_CHOICE, Download, clicked_key, file_stem, show_chart
+from attnviz.ui.widgets import FOLDER_CHOICE, Download, file_stem, show_chart
 
 MODEL = "gpt-austen"
 DEFAULT_TEXT = "It was a fine morning, and Elizabeth"
@@ -245,11 +247,9 @@ class Pick:
     clicked: bool
 
 
-def chart_key(run: Run) -> str:
-    """A new chart (and so no stale click) for every text."""
-    return (
-        f"{GenerateView.state_key('bars')}.{len(run.source_tokens)}.{abs(hash(run.text)) % 10**8}"
-    )
+def text_digest(text: str) -> str:
+    """A short name of a text, the context of a click on its bars."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def next_token_section(run: Run, temperature: float, top_k: int, seed: int) -> Pick | None:
@@ -260,8 +260,8 @@ def next_token_section(run: Run, temperature: float, top_k: int, seed: int) -> P
         st.info("This model gives no next-token predictions; pick a causal language model.")
         return None
     probabilities, excluded = reshaped(np.array(last["logits"]), temperature, top_k)
-    key = chart_key(run)
-    picked = clicked_key(key)
+    key, context = GenerateView.state_key("bars"), text_digest(run.text)
+    picked = clicked_point(key, context)  # none when the click was on an earlier text's bars
     clicked = bool(picked) and 0 <= picked[0] < len(probabilities) and not excluded[picked[0]]
     index = picked[0] if clicked else draw(probabilities, seed, len(run.source_tokens))
     title = f"Next token after “{run.source_tokens[-1]}” · temperature {temperature:g}" + (
@@ -270,7 +270,7 @@ def next_token_section(run: Run, temperature: float, top_k: int, seed: int) -> P
     figure = next_token_bars(last["tokens"], probabilities, title, index, excluded)
     table = (probabilities[None].astype(np.float32), ("p",), tuple(last["tokens"]))
     stem = file_stem(run.model, "next-token", f"T{temperature:g}", f"k{top_k}")
-    show_chart(figure, key, on_select=lambda: None, download=Download(stem, table))
+    show_chart(figure, key, on_select=lambda: None, download=Download(stem, table), context=context)
     st.caption(
         f"The {len(probabilities)} most probable tokens; click a bar to choose it. Without a "
         "click, Next appends the token drawn with the seed (highlighted)."

@@ -19,6 +19,7 @@ from attnviz.figures import COLOR_SCALES, Colouring
 from attnviz.models.registry import DEFAULT_MODEL, REGISTRY
 from attnviz.ui import heads as views
 from attnviz.ui.cache import get_run
+from attnviz.ui.clickable_chart import clicked_point
 from attnviz.ui.controls import (
     ModelInfo,
     apply_head_params,
@@ -32,7 +33,7 @@ from attnviz.ui.presentation import presentation_params
 from attnviz.ui.safe_text import escape_markdown, show_error
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int
 from attnviz.ui.view_state import PageView, check_index
-from attnviz.ui.widgets import FOLDER_CHOICE, Shown, clicked_key, model_picker, show_notices
+from attnviz.ui.widgets import FOLDER_CHOICE, Shown, model_picker, show_notices
 
 LOG = logging.getLogger(__name__)
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
@@ -231,14 +232,14 @@ def view_picker(model: str, info: ModelInfo, kind: str) -> str:
 
 def pick_head_in_layer() -> None:
     """Callback: a click on a small multiple selects that head."""
-    key = clicked_key(HeadsView.state_key("grid"))
+    key = clicked_point(HeadsView.state_key("grid"))
     if key:
         st.session_state[HeadsView.key("head")] = key[0]
 
 
 def open_head_from(chart: str) -> None:
     """Callback: a click on an overview thumbnail or a statistic cell opens that head."""
-    key = clicked_key(HeadsView.state_key(chart))
+    key = clicked_point(HeadsView.state_key(chart))
     if key and len(key) == 2:
         layer, head = key
         st.session_state[HeadsView.key("layer")] = layer

@@ -14,8 +14,9 @@ from attnviz.analysis.induction import (
 )
 from attnviz.attention import Run
 from attnviz.figures.heatmap import head_heatmap, statistic_heatmap
+from attnviz.ui.clickable_chart import clicked_point
 from attnviz.ui.safe_text import show_error
-from attnviz.ui.widgets import Download, clicked_key, file_stem, show_chart
+from attnviz.ui.widgets import Download, file_stem, show_chart
 
 KEY = "lesson.induction"
 MODEL = "gpt-austen"
@@ -32,7 +33,7 @@ def copy_accuracy(run: Run) -> tuple[float, float]:
 
 
 def _pick_head(chart: str) -> None:
-    picked = clicked_key(chart)
+    picked = clicked_point(chart)
     if picked and len(picked) == 2:
         st.session_state[f"{KEY}.head"] = (picked[0], picked[1])
 

@@ -16,12 +16,13 @@ from attnviz.models.base import no_attention_sentence
 from attnviz.models.registry import REGISTRY
 from attnviz.ui import translate as sections
 from attnviz.ui.cache import get_model, get_run
+from attnviz.ui.clickable_chart import clicked_point
 from attnviz.ui.controls import keep_in_range
 from attnviz.ui.presentation import is_presenting
 from attnviz.ui.safe_text import code_span, escape_markdown, show_error, show_info
 from attnviz.ui.url import page_params, read_choice, read_flag, read_int
 from attnviz.ui.view_state import PageView, check_index
-from attnviz.ui.widgets import clicked_key, show_notices
+from attnviz.ui.widgets import show_notices
 
 TRANSLATORS = tuple(
     name
@@ -171,7 +172,7 @@ def use_example(source: str, target: str) -> None:
 
 def pick_step() -> None:
     """Callback: a click on a row of the alignment opens that decoder step."""
-    picked = clicked_key(ALIGNMENT)
+    picked = clicked_point(ALIGNMENT)
     if picked:
         st.session_state[TranslateView.key("step")] = picked[0]
 

@@ -16,6 +16,7 @@ from attnviz import export
 from attnviz.attention import Run
 from attnviz.figures.titles import Shown, titled
 from attnviz.models.registry import REGISTRY
+from attnviz.ui.clickable_chart import clickable_chart
 from attnviz.ui.safe_text import show_info
 from attnviz.ui.waiting import made_outside_script
 
@@ -57,22 +58,6 @@ def show_notices(notices: Iterable[str]) -> None:
         show_info(notice)
 
 
-def clicked_key(state_key: str) -> list[int] | None:
-    """The customdata of the point clicked in the chart stored under `state_key`."""
-    event = st.session_state.get(state_key)
-    points = event.selection.points if event else []
-    if not points:
-        return None
-    data = points[0].get("customdata")
-    # A row of a 2-D typed array arrives as {"0": layer, "1": head}; a 1-D one as a number.
-    if isinstance(data, dict):
-        data = [data[index] for index in sorted(data, key=int)]
-    try:
-        return [int(value) for value in (data if isinstance(data, list) else [data])]
-    except (TypeError, ValueError):
-        return None
-
-
 # A short toolbar: it fits above a narrow figure's title in one row. Zoom, pan and reset
 # stay; the Download menu under each figure does the exporting.
 CHART_CONFIG = {
@@ -87,17 +72,19 @@ def show_chart(
     on_select: Callable[[], None] | None = None,
     config: dict | None = None,
     download: Download | None = None,
+    context: str = "",
 ) -> None:
-    """st.plotly_chart with the app's conventions: presentation styling, click selection, and
-    a Download menu that exports exactly this figure (and, with `download`, its data)."""
+    """A Plotly figure with the app's conventions: presentation styling, clicks (`on_select`:
+    a keyed component, see `attnviz.ui.clickable_chart` for `context`), and a Download menu
+    that exports exactly this figure (and, with `download`, its data)."""
     from attnviz.ui.presentation import is_presenting, style_for_room
 
     if is_presenting():
         figure = style_for_room(figure)
-    options: dict = {"key": key, "config": config or CHART_CONFIG}
     if on_select is not None:
-        options.update(on_select=on_select, selection_mode="points")
-    st.plotly_chart(figure, **options)
+        clickable_chart(figure, key, on_select, config or CHART_CONFIG, context)
+    else:
+        st.plotly_chart(figure, key=key, config=config or CHART_CONFIG)
     # Every figure has its menu; without a `download`, the figure's own files (PNG, SVG, HTML).
     download_menu(figure, key, download or Download(file_stem(key)))
 

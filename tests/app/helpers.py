@@ -22,25 +22,53 @@ def open_page(page: str, timeout: float = 180, **params: str) -> AppTest:
     return app.run()
 
 
+def drawn_charts(app: AppTest) -> list[tuple[str, str]]:
+    """(element id, figure JSON) of every Plotly figure on the page in page order: the
+    `st.plotly_chart`s and the clickable charts (a component, `attnviz.ui.clickable_chart`)."""
+    found = []
+
+    def walk(node) -> None:
+        kind = getattr(node, "type", None)
+        if kind == "plotly_chart":
+            found.append((node.proto.id, node.proto.spec))
+        elif kind == "component_instance" and node.proto.component_name.endswith(".clickable"):
+            found.append((node.proto.id, json.loads(node.proto.json_args)["spec"]))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(app._tree)
+    return found
+
+
 def figures(app: AppTest) -> list[dict]:
     """Every Plotly figure on the page, in order, as the JSON sent to the browser."""
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return [json.loads(spec) for _, spec in drawn_charts(app)]
 
 
 def figures_by_key(app: AppTest, prefix: str) -> dict[str, dict]:
     """Figures by their widget key with `prefix` removed (e.g. "translate." -> "alignment")."""
-    return {
-        chart.proto.id.split(prefix)[-1]: json.loads(chart.proto.spec)
-        for chart in app.get("plotly_chart")
-    }
+    return {element.split(prefix)[-1]: json.loads(spec) for element, spec in drawn_charts(app)}
 
 
 def chart(app: AppTest, key: str) -> dict:
     """The figure drawn with widget key `key` (e.g. "heads.main")."""
-    keys = {chart.proto.id.rsplit("-", 1)[-1]: chart for chart in app.get("plotly_chart")}
+    keys = {element.rsplit("-", 1)[-1]: spec for element, spec in drawn_charts(app)}
     if key not in keys:
         raise AssertionError(f"no figure {key!r} on the page; there are {sorted(keys)}")
-    return json.loads(keys[key].proto.spec)
+    return json.loads(keys[key])
+
+
+def click_chart(app: AppTest, key: str, customdata, context: str = "") -> AppTest:
+    """Rerun as the browser does after a click on a point of the clickable chart `key`: the
+    component's new value (what `clickable/index.html` sends) among the widget states."""
+    ids = [element for element, _ in drawn_charts(app) if element.endswith(f"-{key}")]
+    if not ids:
+        raise AssertionError(f"no clickable figure {key!r} on the page")
+    states = app._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = ids[0]
+    state.json_value = json.dumps({"customdata": customdata, "context": context, "at": 1})
+    return app._run(states)
 
 
 def decode(array) -> np.ndarray:

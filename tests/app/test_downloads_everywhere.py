@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import open_page
+from tests.app.helpers import figures, open_page
 
 TEXT = "Cats chase mice."
 
@@ -15,7 +15,7 @@ def png_labels(app) -> list[str]:
 
 def assert_a_menu_under_every_figure(app) -> None:
     assert not app.exception
-    charts = app.get("plotly_chart")
+    charts = figures(app)
     assert charts and len(png_labels(app)) == len(charts)
 
 

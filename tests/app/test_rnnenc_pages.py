@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attnviz
 from attnviz.models.base import no_attention_sentence
-from tests.app.helpers import figures_by_key, open_page
+from tests.app.helpers import figures, figures_by_key, open_page
 
 TEXT = "The children eat bread."
 WHY = "rnnenc-en-es has no attention to draw"
@@ -17,7 +17,7 @@ def test_translate_shows_the_translation_and_says_why_there_is_no_alignment():
     run = attnviz.run("rnnenc-en-es", TEXT)
     assert any(run.output_text in block.value for block in app.markdown)
     assert any(WHY in info.value for info in app.info)
-    assert not app.get("plotly_chart") and not app.error
+    assert not figures(app) and not app.error
 
 
 def test_the_scoring_comparison_leaves_rnnenc_out():

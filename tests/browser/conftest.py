@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import new_context
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ATTNVIZ_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium reaches for Google's services, which this network refuses.
@@ -103,6 +105,6 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = new_context(browser, 1400, 1000)
     yield context.new_page()
     context.close()

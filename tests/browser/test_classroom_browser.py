@@ -16,7 +16,7 @@ STEP = """() => {
 }"""
 # The alignment's title ("step 120: <date> → <output>"; Streamlit's theme wraps it in <b>).
 TITLE = """() => {
-  const plot = document.querySelector('.js-plotly-plot');
+  const plot = attnvizPlots()[0];
   return plot && plot.layout.title ? plot.layout.title.text.replace(/<\\/?b>/g, '') : '';
 }"""
 

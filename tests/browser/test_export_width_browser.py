@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 import pytest
 
 from attnviz.ui.widgets import CONTENT_WIDTH, column_width
-from tests.browser.helpers import wait_until_drawn
+from tests.browser.helpers import new_context, wait_until_drawn
 
 TEXT = "Cats chase mice."
-WIDTHS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'),
-  plot => plot.getBoundingClientRect().width)"""
+WIDTHS = """() => Array.from(attnvizPlots(),
+  plot => attnvizBox(plot).width)"""
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ WIDTHS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'),
 def test_figures_are_drawn_as_wide_as_they_are_exported(
     browser, server_url, page_path, figures, exported
 ):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = new_context(browser, 1280, 720)
     page = context.new_page()
     try:
         page.goto(f"{server_url}/{page_path}?" + urlencode({"text": TEXT}))

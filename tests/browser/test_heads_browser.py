@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 import numpy as np
 
 from tests.browser.helpers import (
-    IDLE,
     cli_maps,
     read_figure,
     screenshot_path,
+    scroll_to_figure,
     tokens_of,
     wait_until_drawn,
 )
@@ -19,10 +19,10 @@ TEXT = "The animal didn't cross the street because it was too tired."
 
 # Centre of one small multiple in page coordinates, from Plotly's own axis layout.
 PANEL_CENTRE = """(head) => {
-  const plot = document.querySelectorAll('.js-plotly-plot')[1];
+  const plot = attnvizPlots()[1];
   const suffix = head === 0 ? '' : String(head + 1);
   const xa = plot._fullLayout['xaxis' + suffix], ya = plot._fullLayout['yaxis' + suffix];
-  const box = plot.getBoundingClientRect();
+  const box = attnvizBox(plot);
   return {x: box.left + xa._offset + xa._length / 2, y: box.top + ya._offset + ya._length / 2};
 }"""
 
@@ -47,7 +47,7 @@ def test_url_draws_the_cli_head_and_a_click_opens_another_head(server_url, page)
     centre = page.evaluate(PANEL_CENTRE, 5)
     page.mouse.click(centre["x"], centre["y"])
     page.wait_for_function(
-        "() => { const p = document.querySelector('.js-plotly-plot');"
+        "() => { const p = attnvizPlots()[0];"
         " return p && p.layout.title && p.layout.title.text.includes('head 5'); }",
         timeout=60_000,
     )
@@ -69,32 +69,31 @@ def test_markup_in_tokens_is_shown_as_text_not_html(server_url, page):
 
 # Centre of the statistic map's cell (layer, head) in page coordinates.
 CELL_CENTRE = """([layer, head]) => {
-  const plot = document.querySelector('.js-plotly-plot');
+  const plot = attnvizPlots()[0];
   const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
-  const box = plot.getBoundingClientRect();
+  const box = attnvizBox(plot);
   return {x: box.left + xa._offset + xa.l2p(head), y: box.top + ya._offset + ya.l2p(layer)};
 }"""
 
 OVERVIEW_PANEL_CENTRE = """([layer, head, heads]) => {
-  const plot = document.querySelector('.js-plotly-plot');
+  const plot = attnvizPlots()[0];
   const index = layer * heads + head;
   const suffix = index === 0 ? '' : String(index + 1);
   const xa = plot._fullLayout['xaxis' + suffix], ya = plot._fullLayout['yaxis' + suffix];
-  const box = plot.getBoundingClientRect();
+  const box = attnvizBox(plot);
   return {x: box.left + xa._offset + xa._length / 2, y: box.top + ya._offset + ya._length / 2};
 }"""
 
 
 def open_head_by_clicking(page, url: str, script: str, argument: list[int]) -> dict:
     page.goto(url)
-    page.wait_for_selector(".js-plotly-plot", timeout=90_000)
-    page.wait_for_selector(IDLE, timeout=90_000)
+    wait_until_drawn(page, figures=1)
     # The figure may start below the fold (captions above it): bring it into view to click.
-    page.evaluate("document.querySelector('.js-plotly-plot').scrollIntoView({block: 'center'})")
+    scroll_to_figure(page, 0)
     centre = page.evaluate(script, argument)
     page.mouse.click(centre["x"], centre["y"])
     page.wait_for_function(
-        "() => { const p = document.querySelector('.js-plotly-plot');"
+        "() => { const p = attnvizPlots()[0];"
         " return p && p.layout.title && p.layout.title.text.includes('head 7'); }",
         timeout=60_000,
     )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser.helpers import IDLE, screenshot_path, wait_until_drawn
+from tests.browser.helpers import IDLE, new_context, screenshot_path, wait_until_drawn
 
 QUERY = {
     "text": "The animal didn't cross the street because it was too tired.",
@@ -22,8 +22,8 @@ FIND_CUT_CONTENT = """() => {
     && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
   const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
     && a.top < b.bottom - 1 && b.top < a.bottom - 1;
-  document.querySelectorAll('.js-plotly-plot').forEach((plot, index) => {
-    const box = plot.getBoundingClientRect();
+  attnvizPlots().forEach((plot, index) => {
+    const box = plot.getBoundingClientRect();  // the figure's own frame's coordinates
     const title = plot.querySelector('.gtitle');
     const name = (title && title.textContent) || `figure ${index}`;
     const ticks = [...plot.querySelectorAll('.xtick text, .x2tick text')]
@@ -50,11 +50,11 @@ FIND_CUT_CONTENT = """() => {
   });
   return problems;
 }"""
-TICK_SIZE = """() => document.querySelector('.js-plotly-plot')._fullLayout.xaxis.tickfont.size"""
+TICK_SIZE = """() => attnvizPlots()[0]._fullLayout.xaxis.tickfont.size"""
 
 
 def open_at_projector_size(browser, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = new_context(browser, 1280, 720)
     page = context.new_page()
     page.goto(url)
     wait_until_drawn(page)
@@ -77,7 +77,7 @@ def test_presentation_mode_enlarges_labels_and_hides_the_toolbar(server_url, bro
 
 
 def test_copy_link_puts_the_current_view_on_the_clipboard(server_url, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = new_context(browser, 1280, 720)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server_url)
     page = context.new_page()
     page.goto(f"{server_url}/heads?{urlencode(QUERY)}")

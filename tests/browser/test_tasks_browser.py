@@ -11,16 +11,16 @@ REVIEW = "The food was cold and the service was slow."
 STORY = "Mary went to the kitchen. John moved to the garden. Where is Mary?"
 
 READ_WORDS = """() => {
-  const plot = document.querySelector('.js-plotly-plot');
+  const plot = attnvizPlots()[0];
   const trace = plot._fullData[0];
   return {text: Array.from(trace.text, row => Array.from(row)).flat(),
           weights: Array.from(trace.customdata, row => Array.from(row)).flat(),
           title: plot.layout.title.text};
 }"""
 CELL_CENTRE = """(index) => {
-  const plot = document.querySelector('.js-plotly-plot');
+  const plot = attnvizPlots()[0];
   const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
-  const box = plot.getBoundingClientRect();
+  const box = attnvizBox(plot);
   const columns = plot._fullData[0].z[0].length;
   return {x: box.left + xa._offset + xa.l2p(index % columns),
           y: box.top + ya._offset + ya.l2p(Math.floor(index / columns))};
@@ -58,7 +58,7 @@ def test_the_memory_heatmap_is_the_networks_hops(server_url, page):
 
     open_tasks(page, server_url, urlencode({"model": "qa-memnet", "text": STORY}))
     drawn = page.evaluate(
-        "() => { const p = document.querySelector('.js-plotly-plot'); const t = p._fullData[0];"
+        "() => { const p = attnvizPlots()[0]; const t = p._fullData[0];"
         " return {y: Array.from(t.y), w: Array.from(t.customdata, r => Array.from(r))}; }"
     )
     sentences, weights = cli_maps("qa-memnet", STORY, kind="memory")

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser.helpers import IDLE, screenshot_path, wait_until_drawn
+from tests.browser.helpers import IDLE, new_context, screenshot_path, wait_until_drawn
 
 # 17 source tokens: two maps to a row at 1280 x 720 print these labels over each other.
 TEXT = "The old man gave the young girl a small red book in the green park."
@@ -23,7 +23,7 @@ READ_LABELS = """() => {
   const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
     && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   return [...expander.querySelectorAll('.js-plotly-plot')].map(plot => {
-    const box = plot.getBoundingClientRect();
+    const box = plot.getBoundingClientRect();  // the figure's own frame's coordinates
     const layout = plot._fullLayout;
     const centre = r => ({x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2});
     const x = [...plot.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect());
@@ -53,7 +53,7 @@ def gaps(centres: list[float]) -> list[float]:
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
 def test_the_scoring_comparison_is_readable_on_a_projector(server_url, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
+    context = new_context(browser, width, height)
     page = context.new_page()
     page.goto(f"{server_url}/translate?{urlencode({'text': TEXT, 'present': 1})}")
     wait_until_drawn(page, figures=3)
