@@ -143,14 +143,17 @@ def train(
     name: str,
     minutes: float | None,
     resume: bool,
-    gpt_options: dict | None = None,
+    options: dict | None = None,
     corpus: Path | None = None,
 ) -> None:
+    """Train `name`; `options` are the command line's synthetic_share and learning_rate
+    (gpt-austen), learning_rate and extra_copies (the translators)."""
+    options = options or {}
     if name == GPT:
         from attnviz.training.gpt_commands import train_gpt_command
 
-        options = gpt_options or {}
-        figures = train_gpt_command(DATA_DIR, logger(name), minutes, resume, **options)
+        gpt = {k: options.get(k) for k in ("synthetic_share", "learning_rate")}
+        figures = train_gpt_command(DATA_DIR, logger(name), minutes, resume, **gpt)
         print(json.dumps(figures))
         return
     if name in TASKS:
@@ -163,9 +166,12 @@ def train(
 
     log = logger(name)
     where = {} if corpus is None else {"corpus_dir": corpus}
-    rate = (gpt_options or {}).get("learning_rate")
+    rate, copies = options.get("learning_rate"), options.get("extra_copies") or 0
     bar = progress_bar(name, log)
-    print(json.dumps(train_mt(name, log, bar, minutes, resume=resume, learning_rate=rate, **where)))
+    result = train_mt(
+        name, log, bar, minutes, resume=resume, learning_rate=rate, extra_copies=copies, **where
+    )
+    print(json.dumps(result))
 
 
 def evaluate(name: str, corpus: Path | None = None) -> dict:
@@ -283,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--learning-rate", type=float, help="peak rate (gpt-austen and the translators)"
             )
+            sub.add_argument(
+                "--extra-copies",
+                type=int,
+                default=0,
+                help="translators: this many more training pairs with other names and numbers",
+            )
         sub.add_argument(
             "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
         )
@@ -303,11 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in names:
         if args.command == "train":
-            gpt_options = {
+            options = {
                 "synthetic_share": args.synthetic_share,
                 "learning_rate": args.learning_rate,
+                "extra_copies": args.extra_copies,
             }
-            train(name, args.minutes, args.resume, gpt_options, args.corpus)
+            train(name, args.minutes, args.resume, options, args.corpus)
         else:
             results.append(evaluate(name, args.corpus))
     print_table(results)

@@ -368,18 +368,28 @@ def filter_pairs(pairs: list[Pair], threshold: float) -> tuple[list[Pair], list[
 def copied_pairs(kept: list[Pair], count: int, seed: int) -> list[Pair]:
     """Training pairs copied with other names and numbers (`copying.py`), training split only;
     none repeats a kept sentence or one of the held-out sets."""
+    train = [(p.english, p.spanish) for p in kept if split_of(p.english) == "train"]
+    taken = {heldout.key(p.english) for p in kept}
+    return [
+        Pair(e, COPYING_SOURCE, s, split="train")
+        for e, s in swapped_copies(train, count, seed, taken)
+    ]
+
+
+def swapped_copies(
+    train: list[tuple[str, str]], count: int, seed: int, taken: set[str]
+) -> list[tuple[str, str]]:
+    """Up to `count` copies of `train` pairs with other names and numbers (`copying.py`);
+    none whose English is in `taken` (keys of `heldout.key`) or in a held-out set."""
     if count <= 0:
         return []
     from attnviz.training.everyday import wordnet_surnames
 
-    train = [(p.english, p.spanish) for p in kept if split_of(p.english) == "train"]
     # A word written in lower case somewhere (rose, Rose) is not a safe name.
     forbidden = {w for e, s in train for w in re.findall(r"\w+", f"{e} {s}") if w.islower()}
-    taken = {heldout.key(p.english) for p in kept} | heldout.english_keys()
+    taken = taken | heldout.english_keys()
     copies = copying.swapped_pairs(train, count, wordnet_surnames(), forbidden, seed)
-    return [
-        Pair(e, COPYING_SOURCE, s, split="train") for e, s in copies if heldout.key(e) not in taken
-    ]
+    return [(e, s) for e, s in copies if heldout.key(e) not in taken]
 
 
 def write_atomically(path: Path, text: str) -> None:

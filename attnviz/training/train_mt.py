@@ -51,6 +51,7 @@ _FINE_TUNING = {"warmup_steps": 100, "decay_from": 300}
 # rate, about where a long run's inverse square-root decay has left it. At the full peak a
 # resumed luong-general-en-es fell from validation chrF 90.6 to 85.4 in its first 500 steps.
 _RESUMING = {**_FINE_TUNING, "learning_rate": 5e-4}
+EXTRA_COPIES_SEED = 1  # the corpus's copies are drawn with its own seed, 0 by default
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,15 +171,27 @@ def train_mt(
     weights_dir: Path = WEIGHTS_DIR,
     resume: bool = False,
     learning_rate: float | None = None,
+    extra_copies: int = 0,
 ) -> Progress:
     """Train `name` on the corpus, keep the checkpoint with the best validation chrF, ship it.
 
     `resume` continues from the shipped weights of `name` itself, with a lower, falling learning
     rate and without the teacher's guide. `learning_rate` replaces the peak rate (a model
     resumed after a short first training can take a higher one than `_RESUMING`'s).
+    `extra_copies` adds that many training pairs copied with names and numbers the corpus's
+    copies did not use (`copying.py`, another seed), none a sentence of any other split.
     """
     recipe = RECIPES[name]
     train_pairs = read_pairs(corpus_dir / "train.tsv")
+    if extra_copies:
+        from attnviz.training.corpus import swapped_copies
+        from attnviz.training.heldout import key
+
+        splits = [corpus_dir / f"{split}.tsv" for split in ("train", "valid", "test")]
+        taken = {key(e) for path in splits if path.exists() for e, _ in read_pairs(path)}
+        more = swapped_copies(train_pairs, extra_copies, EXTRA_COPIES_SEED, taken)
+        log(f"{name}: {len(more)} more training pairs with other names and numbers")
+        train_pairs += more
     # Evenly spaced over the whole split: its files list the sources one after the other, so a
     # prefix would pick checkpoints for one source alone (a 500-pair prefix of generated
     # sentences ran 7 chrF above the split).

@@ -55,3 +55,40 @@ def test_copies_go_to_training_only_and_never_repeat_a_kept_or_held_out_sentence
     for pair in copies:
         name, _, number = pair.english.split()[:3]
         assert pair.spanish == f"{name} tiene {number} perros."
+
+
+def test_more_copies_leave_out_every_sentence_they_are_told_is_taken() -> None:
+    train = [("Tom has 3 dogs.", "Tom tiene 3 perros."), ("Ana sleeps.", "Ana duerme.")]
+    first = corpus.swapped_copies(train, 10, seed=1, taken=set())
+    assert len(first) == 10
+    taken = {heldout.key(english) for english, _ in first[:5]}
+    again = corpus.swapped_copies(train, 10, seed=1, taken=taken)
+    assert not {heldout.key(english) for english, _ in again} & taken
+    assert again and set(again) <= set(first)
+
+
+def test_a_training_with_extra_copies_trains_on_them(tmp_path, monkeypatch) -> None:
+    from attnviz.training import train_mt
+    from tests.training.tiny_corpus import write_corpus
+
+    corpus_dir, weights, _ = write_corpus(tmp_path)
+    (corpus_dir / "train.tsv").write_text("Tom has 3 dogs.\tTom tiene 3 perros.\n" * 4)
+    seen = []
+
+    def fit(network, examples, *args, **kwargs):
+        seen.append(len(examples))
+        return {"steps": 0}
+
+    monkeypatch.setattr(train_mt, "fit", fit)
+    messages: list[str] = []
+    for extra in (0, 12):
+        train_mt.train_mt(
+            "bahdanau-en-es",
+            messages.append,
+            minutes=0.01,
+            corpus_dir=corpus_dir,
+            weights_dir=weights,
+            extra_copies=extra,
+        )
+    assert seen == [4, 16]
+    assert any("12 more training pairs with other names and numbers" in m for m in messages)
