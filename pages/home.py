@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from attnviz.models.registry import list_models
 from attnviz.ui.kinds import kinds_glossary
 from attnviz.ui.navigation import require_navigation
-from attnviz.ui.widgets import FOLDER_CHOICE
+from attnviz.ui.widgets import FOLDER_CHOICE, model_lines
 
 HOW_TO = (
     "1. **Pick a page** below or in the sidebar: *Translate* is the gentlest start.",
@@ -65,10 +64,7 @@ def main() -> None:
         icon=":material/edit_note:",
     )
     st.subheader("Models")
-    for entry in list_models():
-        st.markdown(
-            f"- **{entry.name}**: {entry.description} ({', '.join(entry.kinds) or 'no attention'})"
-        )
+    st.markdown("\n".join(model_lines()))
     st.subheader("Your own model")
     st.markdown(OWN_MODEL)
     st.subheader("The kinds of attention")

@@ -18,16 +18,10 @@ REPO = Path(__file__).resolve().parents[1]
 # Streamlit's documented modules; anything else under streamlit is its internals.
 PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.column_config"}
 
-# (file, module) imports of Streamlit internals that exist today.
-
 # (file, module) imports against the layering that exist today.
 KNOWN_LAYER_EXCEPTIONS = {
     # Run.show / run.show_model, the notebook API of section 4, import the figures at call time.
     ("attnviz/attention.py", "attnviz.notebook"),
-    # `attnviz app` starts Streamlit (see above); it imports no page or ui module.
-    ("attnviz/serve.py", "streamlit.web"),
-    # Issue #15: pages that go past attnviz.ui to the library ("pages are not thin").
-    ("pages/home.py", "attnviz.models.registry"),
 }
 
 LIBRARY_BELOW_UI = ("attnviz/figures/", "attnviz/analysis/", "attnviz/models/")
@@ -136,6 +130,8 @@ def test_imports_follow_the_layers_of_design_section_2():
         found |= layer_violations(relative, imported_modules(path.read_text(encoding="utf-8")))
     new = found - KNOWN_LAYER_EXCEPTIONS
     assert not new, f"imports against DESIGN.md section 2: {sorted(new)}"
+    gone = KNOWN_LAYER_EXCEPTIONS - found
+    assert not gone, f"exceptions listed that no longer exist: {sorted(gone)}"
 
 
 def test_the_checks_see_what_they_must():

@@ -15,7 +15,7 @@ import streamlit as st
 from attnviz import export
 from attnviz.attention import Run
 from attnviz.figures.titles import Shown, titled
-from attnviz.models.registry import REGISTRY
+from attnviz.models.registry import REGISTRY, list_models
 from attnviz.ui.clickable_chart import clickable_chart
 from attnviz.ui.safe_text import show_info
 from attnviz.ui.waiting import made_outside_script
@@ -26,6 +26,14 @@ FOLDER_CHOICE = "Model folder on disk…"
 def model_options() -> list[str]:
     """Registry names, then the entry that opens a folder field."""
     return [*REGISTRY, FOLDER_CHOICE]
+
+
+def model_lines() -> list[str]:
+    """One Markdown list item per shipped model: its name, description and attention kinds."""
+    return [
+        f"- **{entry.name}**: {entry.description} ({', '.join(entry.kinds) or 'no attention'})"
+        for entry in list_models()
+    ]
 
 
 def model_picker(key: str) -> str:

@@ -50,3 +50,13 @@ def test_presentation_mode_is_one_switch_for_the_whole_app():
     app.switch_page("pages/translate.py").run()
     assert app.toggle(key="present").value is False
     assert "present" not in app.query_params
+
+
+def test_the_start_page_lists_every_shipped_model_with_its_kinds():
+    from attnviz.models.registry import list_models
+
+    app = open_app()
+    shown = " ".join(block.value for block in app.markdown)
+    for entry in list_models():
+        assert f"**{entry.name}**: {entry.description}" in shown
+    assert "(encoder_self)" in shown and "no attention" in shown
