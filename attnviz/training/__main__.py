@@ -146,13 +146,13 @@ def train(
     options: dict | None = None,
     corpus: Path | None = None,
 ) -> None:
-    """Train `name`; `options` are the command line's synthetic_share and learning_rate
-    (gpt-austen), learning_rate and extra_copies (the translators)."""
+    """Train `name`; `options` are the command line's synthetic_share, learning_rate and
+    smear_reset (gpt-austen), learning_rate and extra_copies (the translators)."""
     options = options or {}
     if name == GPT:
         from attnviz.training.gpt_commands import train_gpt_command
 
-        gpt = {k: options.get(k) for k in ("synthetic_share", "learning_rate")}
+        gpt = {k: options.get(k) for k in ("synthetic_share", "learning_rate", "smear_reset")}
         figures = train_gpt_command(DATA_DIR, logger(name), minutes, resume, **gpt)
         print(json.dumps(figures))
         return
@@ -290,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
                 "--learning-rate", type=float, help="peak rate (gpt-austen and the translators)"
             )
             sub.add_argument(
+                "--smear-reset",
+                type=float,
+                help="gpt-austen, with --resume: the smeared keys' share of the first two "
+                "layers starts the run at sigmoid(this) (0: half their own key)",
+            )
+            sub.add_argument(
                 "--extra-copies",
                 type=int,
                 default=0,
@@ -319,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                 "synthetic_share": args.synthetic_share,
                 "learning_rate": args.learning_rate,
                 "extra_copies": args.extra_copies,
+                "smear_reset": args.smear_reset,
             }
             train(name, args.minutes, args.resume, options, args.corpus)
         else:

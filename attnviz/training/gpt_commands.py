@@ -16,10 +16,17 @@ def train_gpt_command(
     resume: bool,
     synthetic_share: float | None = None,
     learning_rate: float | None = None,
+    smear_reset: float | None = None,
 ) -> dict:
     """Train (or, with `resume`, continue) gpt-austen for `minutes` and ship its weights;
-    synthetic_share and learning_rate replace the defaults of `GPTTrainConfig` when given."""
-    given = {"minutes": minutes, "synthetic_share": synthetic_share, "learning_rate": learning_rate}
+    synthetic_share, learning_rate and smear_reset replace the defaults of `GPTTrainConfig`
+    when given."""
+    given = {
+        "minutes": minutes,
+        "synthetic_share": synthetic_share,
+        "learning_rate": learning_rate,
+        "smear_reset": smear_reset,
+    }
     config = GPTTrainConfig(**{k: v for k, v in given.items() if v is not None})
     return train_gpt(
         data_dir / "austen",

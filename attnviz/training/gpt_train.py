@@ -44,6 +44,14 @@ class GPTTrainConfig:
     synthetic_share: float = 0.15  # share of windows that are random words written twice
     min_repeat_words: int = 5  # words in one copy of a synthetic sequence, at least
     max_repeat_words: int = 40  # and at most (runs 1 and 2 drew 20 to 100)
+    # The smeared keys' shares step this many times faster than the other weights (and without
+    # decay): at the common rate they moved from 0.95 of a head's own key to 0.78-0.94 in
+    # 5,000 steps, too slowly for a head to come to read its predecessor's key.
+    smear_rate_scale: float = 20.0
+    # Where the shares of the first `smear_reset_layers` layers start a run from (sigmoid, so
+    # 0.0 is half the head's own key), once, when the run starts; None keeps them.
+    smear_reset: float | None = None
+    smear_reset_layers: int = 2
     checkpoint_minutes: float = 5.0  # how often the state is saved for --resume
     validate_every: int = 200  # steps between held-out loss checks (on a sample)
     seed: int = 0
@@ -129,7 +137,8 @@ def held_out_loss(network: GPT, stream: torch.Tensor, max_windows: int | None = 
 
 
 def learning_rate(config: GPTTrainConfig, step: int, fraction: float) -> float:
-    """Linear warm-up over steps, then cosine decay over the share of the time budget used."""
+    """Linear warm-up over the run's first steps, then cosine decay over the share of the time
+    budget used (every run, a resumed one too, warms up: its optimiser may be new)."""
     if step < config.warmup_steps:
         return config.learning_rate * (step + 1) / config.warmup_steps
     cosine = 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0)))
@@ -137,13 +146,30 @@ def learning_rate(config: GPTTrainConfig, step: int, fraction: float) -> float:
 
 
 def make_optimizer(network: GPT, config: GPTTrainConfig) -> torch.optim.AdamW:
-    decay = [p for p in network.parameters() if p.dim() >= 2]
-    no_decay = [p for p in network.parameters() if p.dim() < 2]
+    """AdamW: matrices with weight decay, other weights without, the smeared keys' shares
+    without and `smear_rate_scale` times faster (each group's "scale" of the rate)."""
+    named = list(network.named_parameters())
+    smear = [p for name, p in named if name.endswith(".smear")]
+    decay = [p for name, p in named if p.dim() >= 2]
+    no_decay = [p for name, p in named if p.dim() < 2 and not name.endswith(".smear")]
     groups = [
-        {"params": decay, "weight_decay": config.weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
+        {"params": decay, "weight_decay": config.weight_decay, "scale": 1.0},
+        {"params": no_decay, "weight_decay": 0.0, "scale": 1.0},
     ]
+    if smear:
+        groups.append({"params": smear, "weight_decay": 0.0, "scale": config.smear_rate_scale})
     return torch.optim.AdamW(groups, lr=config.learning_rate, betas=(0.9, 0.95))
+
+
+def reset_smear(network: GPT, value: float, layers: int) -> int:
+    """Set the smeared keys' shares of the first `layers` blocks to `value`; how many."""
+    done = 0
+    with torch.no_grad():
+        for block in network.blocks[:layers]:
+            if hasattr(block.attention, "smear"):
+                block.attention.smear.fill_(value)
+                done += 1
+    return done
 
 
 def prepare(
@@ -203,11 +229,18 @@ def train_gpt(
     if resume and checkpoint.exists():
         saved = torch.load(checkpoint, weights_only=True)
         network.load_state_dict(saved["model"])
-        optimizer.load_state_dict(saved["optimizer"])
+        try:
+            optimizer.load_state_dict(saved["optimizer"])
+        except ValueError:  # saved with other parameter groups (before the smear's own rate)
+            log("the checkpoint's optimiser has other parameter groups: starting a new one")
         state = saved["state"]
     elif resume and (weights_dir / "model.safetensors").exists():
         warm_start(network, weights_dir, log)
         log(f"no checkpoint in {checkpoint_dir}: resuming from the shipped weights")
+    if resume and config.smear_reset is not None:
+        count = reset_smear(network, config.smear_reset, config.smear_reset_layers)
+        share = float(torch.sigmoid(torch.tensor(config.smear_reset)))
+        log(f"the smeared keys of {count} layers start at {share:.2f} of their own key")
     state["runs"] += 1
     log(
         f"start run {state['runs']} at step {state['step']}: {len(stream):,} training tokens, "
@@ -242,6 +275,7 @@ def _loop(network, optimizer, data, config, state, checkpoint, log, show_progres
     network.train()
     started = time.monotonic()
     last_save = started
+    first_step = state["step"]
     budget = config.minutes * 60
     bar = tqdm(desc=NAME, unit="step", mininterval=5.0, disable=not show_progress)
     figures: dict = {}
@@ -249,7 +283,8 @@ def _loop(network, optimizer, data, config, state, checkpoint, log, show_progres
     while time.monotonic() - started < budget:
         fraction = (time.monotonic() - started) / budget
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(config, state["step"], fraction)
+            group["lr"] = learning_rate(config, state["step"] - first_step, fraction)
+            group["lr"] *= group.get("scale", 1.0)
         inputs, targets = batch(stream, pool, config, network.config.context, rng)
         logits = network(inputs)["logits"]
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten())

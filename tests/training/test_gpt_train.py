@@ -115,3 +115,31 @@ def test_a_shipped_model_without_smeared_keys_warm_starts_one_with_them(tmp_path
     wider = GPT(dataclasses.replace(plain.config, d_model=32, smeared_keys=True))
     with pytest.raises(ValueError, match="other sizes"):
         warm_start(wider, weights, [].append)
+
+
+def test_the_smeared_keys_step_faster_and_can_start_a_run_at_half_their_own_key(tmp_path):
+    from attnviz.training.gpt_train import make_optimizer, reset_smear
+
+    smeared = dataclasses.replace(SMALL, smeared_keys=True)
+    network = GPT(smeared)
+    groups = make_optimizer(network, GPTTrainConfig(smear_rate_scale=20.0)).param_groups
+    scaled = [group for group in groups if group["scale"] == 20.0]
+    assert len(scaled) == 1 and scaled[0]["weight_decay"] == 0.0
+    assert len(scaled[0]["params"]) == smeared.n_layers
+    assert reset_smear(network, 0.0, 1) == 1
+    assert network.blocks[0].attention.smear.tolist() == [0.0, 0.0]
+    assert network.blocks[1].attention.smear.tolist() == [3.0, 3.0]  # its own start, untouched
+
+    # A checkpoint whose optimiser had two groups (before the smear's own) still resumes.
+    data, checkpoints, weights = write_data(tmp_path / "data"), tmp_path / "ck", tmp_path / "w"
+    config = GPTTrainConfig(minutes=0.02, batch_size=4, validate_every=10**6)
+    train_gpt(data, checkpoints, weights, print, config, smeared, show_progress=False)
+    saved = torch.load(checkpoints / "state.pt", weights_only=True)
+    saved["optimizer"]["param_groups"] = saved["optimizer"]["param_groups"][:2]
+    torch.save(saved, checkpoints / "state.pt")
+    logged: list[str] = []
+    again = dataclasses.replace(config, smear_reset=0.0)
+    train_gpt(data, checkpoints, weights, logged.append, again, smeared, resume=True,
+              show_progress=False)  # fmt: skip
+    assert any("a new one" in line for line in logged)
+    assert any("smeared keys of 2 layers start at 0.50" in line for line in logged)
