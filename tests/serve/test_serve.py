@@ -146,7 +146,7 @@ def test_a_tab_whose_replica_is_killed_goes_on_on_the_live_one_in_chromium(servi
     query = urlencode({"model": "minilm-l6", "text": TEXT, "layer": 2, "head": 3})
     page.goto(f"{url}/heads?{query}", timeout=120_000)
     # A cold replica imports torch and loads the model first: minutes on a busy machine.
-    page.wait_for_selector(".js-plotly-plot >> nth=1", timeout=300_000)
+    page.wait_for_function("() => attnvizPlots().length >= 2", timeout=300_000)
     wait_until_drawn(page)
     first = replica_cookie(page)
     assert first in replicas
