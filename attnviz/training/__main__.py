@@ -147,7 +147,7 @@ def train(
     corpus: Path | None = None,
 ) -> None:
     """Train `name`; `options` are the command line's synthetic_share, learning_rate and
-    smear_reset (gpt-austen), learning_rate and extra_copies (the translators)."""
+    smear_reset (gpt-austen), learning_rate, extra_copies and copies_seed (the translators)."""
     options = options or {}
     if name == GPT:
         from attnviz.training.gpt_commands import train_gpt_command
@@ -166,11 +166,12 @@ def train(
 
     log = logger(name)
     where = {} if corpus is None else {"corpus_dir": corpus}
-    rate, copies = options.get("learning_rate"), options.get("extra_copies") or 0
+    copies = {"extra_copies": options.get("extra_copies") or 0}
+    if options.get("copies_seed") is not None:
+        copies["copies_seed"] = options["copies_seed"]
     bar = progress_bar(name, log)
-    result = train_mt(
-        name, log, bar, minutes, resume=resume, learning_rate=rate, extra_copies=copies, **where
-    )
+    rate = options.get("learning_rate")
+    result = train_mt(name, log, bar, minutes, resume=resume, learning_rate=rate, **copies, **where)
     print(json.dumps(result))
 
 
@@ -299,7 +300,14 @@ def main(argv: list[str] | None = None) -> int:
                 "--extra-copies",
                 type=int,
                 default=0,
-                help="translators: this many more training pairs with other names and numbers",
+                help="translators: this many more training pairs with other names and numbers; "
+                "checkpoints are then also scored on copying names and numbers",
+            )
+            sub.add_argument(
+                "--copies-seed",
+                type=int,
+                default=1,
+                help="translators: the seed that draws the --extra-copies (default 1)",
             )
         sub.add_argument(
             "--corpus", type=Path, default=None, help="corpus folder (default data/corpus)"
@@ -325,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                 "synthetic_share": args.synthetic_share,
                 "learning_rate": args.learning_rate,
                 "extra_copies": args.extra_copies,
+                "copies_seed": args.copies_seed,
                 "smear_reset": args.smear_reset,
             }
             train(name, args.minutes, args.resume, options, args.corpus)

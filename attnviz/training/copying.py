@@ -72,6 +72,14 @@ def swap_pair(
 ) -> tuple[str, str] | None:
     """The pair with each shared known name and each shared number swapped on both sides, or
     None when it has neither."""
+    swapped = swap_with_values(english, spanish, names, pool, rng)
+    return None if swapped is None else swapped[:2]
+
+
+def swap_with_values(
+    english: str, spanish: str, names: set[str], pool: Sequence[str], rng: random.Random
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """`swap_pair`'s pair and the names and numbers it put in, which a translation must copy."""
     swaps: dict[str, str] = {}
     for word in _WORD.findall(english):
         if word in names and word not in swaps and re.search(rf"(?<!\w){word}(?!\w)", spanish):
@@ -84,7 +92,8 @@ def swap_pair(
     if not swaps:
         return None
     pattern = re.compile("|".join(rf"(?<![\w.,]){re.escape(k)}(?![\w]|[.,]\d)" for k in swaps))
-    return tuple(pattern.sub(lambda m: swaps[m.group(0)], side) for side in (english, spanish))
+    english, spanish = (pattern.sub(lambda m: swaps[m.group(0)], s) for s in (english, spanish))
+    return english, spanish, tuple(dict.fromkeys(swaps.values()))
 
 
 def swapped_pairs(
@@ -93,25 +102,26 @@ def swapped_pairs(
     real_names: Iterable[str],
     forbidden: set[str],
     seed: int = 0,
-) -> list[tuple[str, str]]:
+) -> dict[tuple[str, str], tuple[str, ...]]:
     """Up to `count` distinct swapped copies of `pairs` (those with names or numbers), drawn
-    in turn from a shuffled order so every such pair gives about as many copies."""
+    in turn from a shuffled order so every such pair gives about as many copies; each with
+    the names and numbers swapped in."""
     rng = random.Random(seed)
     names = grammar_names()
     pool = name_pool(real_names, 6000, forbidden | {n.lower() for n in names}, rng)
     order = list(range(len(pairs)))
     rng.shuffle(order)
-    found: dict[tuple[str, str], None] = {}
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
     for _ in range(8):  # passes; a pair yields a new copy on each
         useful = 0
         for index in order:
-            swapped = swap_pair(*pairs[index], names, pool, rng)
+            swapped = swap_with_values(*pairs[index], names, pool, rng)
             if swapped is None:
                 continue
             useful += 1
-            found.setdefault(swapped, None)
+            found.setdefault(swapped[:2], swapped[2])
             if len(found) >= count:
-                return list(found)
+                return found
         if not useful:
             break
-    return list(found)
+    return found

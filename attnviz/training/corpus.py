@@ -381,15 +381,30 @@ def swapped_copies(
 ) -> list[tuple[str, str]]:
     """Up to `count` copies of `train` pairs with other names and numbers (`copying.py`);
     none whose English is in `taken` (keys of `heldout.key`) or in a held-out set."""
+    return list(_swapped(train, count, seed, taken))
+
+
+def copy_checks(
+    pairs: list[tuple[str, str]], count: int, seed: int, taken: set[str]
+) -> list[heldout.HeldOutPair]:
+    """`swapped_copies` of `pairs` as sentences to score a translator's copying on, each with
+    the names and numbers it must copy (`heldout.copied_share`)."""
+    copies = _swapped(pairs, count, seed, taken)
+    return [heldout.HeldOutPair(e, s, required) for (e, s), required in copies.items()]
+
+
+def _swapped(
+    pairs: list[tuple[str, str]], count: int, seed: int, taken: set[str]
+) -> dict[tuple[str, str], tuple[str, ...]]:
     if count <= 0:
-        return []
+        return {}
     from attnviz.training.everyday import wordnet_surnames
 
     # A word written in lower case somewhere (rose, Rose) is not a safe name.
-    forbidden = {w for e, s in train for w in re.findall(r"\w+", f"{e} {s}") if w.islower()}
+    forbidden = {w for e, s in pairs for w in re.findall(r"\w+", f"{e} {s}") if w.islower()}
     taken = taken | heldout.english_keys()
-    copies = copying.swapped_pairs(train, count, wordnet_surnames(), forbidden, seed)
-    return [(e, s) for e, s in copies if heldout.key(e) not in taken]
+    copies = copying.swapped_pairs(pairs, count, wordnet_surnames(), forbidden, seed)
+    return {pair: values for pair, values in copies.items() if heldout.key(pair[0]) not in taken}
 
 
 def write_atomically(path: Path, text: str) -> None:

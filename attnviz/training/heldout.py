@@ -15,6 +15,8 @@ them, ignoring case and spacing (`key`).
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 SETS_DIR = Path(__file__).resolve().parent / "heldout_sets"
@@ -28,6 +30,16 @@ class HeldOutPair:
     english: str
     spanish: str
     required: tuple[str, ...] = ()  # names and numbers the translation must contain
+
+
+def copied_share(outputs: Sequence[str], pairs: Sequence[HeldOutPair]) -> float:
+    """The share of required names and numbers that appear, whole, in the outputs."""
+    wanted = found = 0
+    for output, pair in zip(outputs, pairs, strict=True):
+        for required in pair.required:
+            wanted += 1
+            found += bool(re.search(rf"(?<!\w){re.escape(required)}(?!\w)", output))
+    return found / wanted if wanted else 1.0
 
 
 def key(english: str) -> str:

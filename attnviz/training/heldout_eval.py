@@ -9,21 +9,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Sequence
 from typing import Any
 
-from attnviz.training.heldout import HeldOutPair, read_set
+from attnviz.training.heldout import copied_share, read_set
 from attnviz.training.train_mt import RECIPES, chrf, load_shipped, translate_texts
-
-
-def copied_share(outputs: Sequence[str], pairs: Sequence[HeldOutPair]) -> float:
-    """The share of required names and numbers that appear, whole, in the outputs."""
-    wanted = found = 0
-    for output, pair in zip(outputs, pairs, strict=True):
-        for required in pair.required:
-            wanted += 1
-            found += bool(re.search(rf"(?<!\w){re.escape(required)}(?!\w)", output))
-    return found / wanted if wanted else 1.0
 
 
 def figures(translate: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from torch import nn
 from attnviz.models import rnn, transformer
 from attnviz.models.seq2seq import WEIGHTS_DIR, save_weights
 from attnviz.models.tokens import EOS_ID, SubwordTokenizer
+from attnviz.training.heldout import HeldOutPair, copied_share, key
 from attnviz.training.train import Progress, TrainConfig, alignment_guide, encode_pairs, fit
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -52,6 +53,10 @@ _FINE_TUNING = {"warmup_steps": 100, "decay_from": 300}
 # resumed luong-general-en-es fell from validation chrF 90.6 to 85.4 in its first 500 steps.
 _RESUMING = {**_FINE_TUNING, "learning_rate": 5e-4}
 EXTRA_COPIES_SEED = 1  # the corpus's copies are drawn with its own seed, 0 by default
+# With --extra-copies, checkpoints are also scored on copying: validation sentences with names
+# and numbers swapped for others (a seed of their own), none of them a training sentence.
+COPY_CHECKS = 400
+COPY_CHECKS_SEED = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,6 +177,7 @@ def train_mt(
     resume: bool = False,
     learning_rate: float | None = None,
     extra_copies: int = 0,
+    copies_seed: int = EXTRA_COPIES_SEED,
 ) -> Progress:
     """Train `name` on the corpus, keep the checkpoint with the best validation chrF, ship it.
 
@@ -179,23 +185,29 @@ def train_mt(
     rate and without the teacher's guide. `learning_rate` replaces the peak rate (a model
     resumed after a short first training can take a higher one than `_RESUMING`'s).
     `extra_copies` adds that many training pairs copied with names and numbers the corpus's
-    copies did not use (`copying.py`, another seed), none a sentence of any other split.
+    copies did not use (`copying.py`, seed `copies_seed`), none a sentence of any other split;
+    checkpoints are then scored on the mean of validation chrF and the percentage of names and
+    numbers copied in `COPY_CHECKS` validation sentences given new ones.
     """
     recipe = RECIPES[name]
     train_pairs = read_pairs(corpus_dir / "train.tsv")
+    all_valid = read_pairs(corpus_dir / "valid.tsv")
+    checks: list[HeldOutPair] = []
     if extra_copies:
-        from attnviz.training.corpus import swapped_copies
-        from attnviz.training.heldout import key
+        from attnviz.training.corpus import copy_checks, swapped_copies
 
         splits = [corpus_dir / f"{split}.tsv" for split in ("train", "valid", "test")]
         taken = {key(e) for path in splits if path.exists() for e, _ in read_pairs(path)}
-        more = swapped_copies(train_pairs, extra_copies, EXTRA_COPIES_SEED, taken)
+        more = swapped_copies(train_pairs, extra_copies, copies_seed, taken)
         log(f"{name}: {len(more)} more training pairs with other names and numbers")
+        taken |= {key(e) for e, _ in more}
+        checks = copy_checks(all_valid, COPY_CHECKS, COPY_CHECKS_SEED, taken)
+        log(f"{name}: checkpoints also scored on copying in {len(checks)} validation sentences")
         train_pairs += more
     # Evenly spaced over the whole split: its files list the sources one after the other, so a
     # prefix would pick checkpoints for one source alone (a 500-pair prefix of generated
     # sentences ran 7 chrF above the split).
-    valid_pairs = spread_sample(read_pairs(corpus_dir / "valid.tsv"), VALIDATION_PAIRS)
+    valid_pairs = spread_sample(all_valid, VALIDATION_PAIRS)
     training = recipe.training
     if resume:
         source, target, network = warm_started(recipe, weights_dir / name, log, fresh=None)
@@ -219,26 +231,35 @@ def train_mt(
         f"{sum(p.numel() for p in network.parameters()):,} parameters"
     )
 
-    def validation_chrf(model: nn.Module, tokenizers: tuple[SubwordTokenizer, ...]) -> float:
+    figures: dict[str, float] = {}  # of the last validation
+
+    def validation_score(model: nn.Module, tokenizers: tuple[SubwordTokenizer, ...]) -> float:
+        sentences = [e for e, _ in valid_pairs] + [p.english for p in checks]
         encoded = [
             [*tokenizers[0].encode(e)[0][: model.config.max_source_tokens - 1], EOS_ID]
-            for e, _ in valid_pairs
+            for e in sentences
         ]
         model.eval()
         texts = greedy_texts(model, recipe.family, encoded, tokenizers[1])
-        return chrf(texts, [s for _, s in valid_pairs])
+        figures["valid_chrf"] = chrf(texts[: len(valid_pairs)], [s for _, s in valid_pairs])
+        if not checks:
+            return figures["valid_chrf"]
+        figures["valid_copied"] = copied_share(texts[len(valid_pairs) :], checks)
+        return (figures["valid_chrf"] + 100 * figures["valid_copied"]) / 2
 
     # A checkpoint ships only if it beats the weights already shipped under this name.
-    best: dict[str, Any] = {"chrf": shipped_chrf(name, weights_dir, validation_chrf, log)}
+    best: dict[str, Any] = {"score": shipped_score(name, weights_dir, validation_score, log)}
     best["state"] = None
 
     def validate() -> dict[str, float]:
-        score = validation_chrf(network, (source, target))
-        if score > best["chrf"]:
-            best.update(chrf=score, state=copy.deepcopy(network.state_dict()))
+        score = validation_score(network, (source, target))
+        if score > best["score"]:
+            best.update(score=score, state=copy.deepcopy(network.state_dict()))
             ship(weights_dir / name, recipe.family, network, source, target)  # safe if stopped
-        log(f"validation chrF {score:.2f} (best {best['chrf']:.2f})")
-        return {"valid_chrf": score}
+        copied = f", copied {100 * figures.get('valid_copied', 0):.1f}%, score {score:.2f}"
+        copied = copied if checks else ""
+        log(f"validation chrF {figures['valid_chrf']:.2f}{copied} (best {best['score']:.2f})")
+        return dict(figures)
 
     guide = None
     if recipe.warm_start and not resume:  # a resumed model keeps the alignment it found
@@ -260,7 +281,7 @@ def train_mt(
     )
     progress = {
         **progress,
-        "best_valid_chrf": best["chrf"],
+        "best_valid_score": best["score"],
         "train_seconds": time.monotonic() - started,
     }
     if best["state"] is None:
@@ -273,19 +294,19 @@ def train_mt(
     return progress
 
 
-def shipped_chrf(
+def shipped_score(
     name: str,
     weights_dir: Path,
-    validation_chrf: Callable[[nn.Module, tuple[SubwordTokenizer, ...]], float],
+    validation_score: Callable[[nn.Module, tuple[SubwordTokenizer, ...]], float],
     log: Callable[[str], None],
 ) -> float:
-    """Validation chrF of the weights shipped under `name`, or -1 when there are none."""
+    """Validation score of the weights shipped under `name`, or -1 when there are none."""
     folder = weights_dir / name
     if not (folder / "model.safetensors").exists():
         return -1.0
     source, target, network = warm_started(RECIPES[name], folder, log, fresh=None)
-    score = validation_chrf(network, (source, target))
-    log(f"shipped {name}: validation chrF {score:.2f}")
+    score = validation_score(network, (source, target))
+    log(f"shipped {name}: validation score {score:.2f}")
     return score
 
 

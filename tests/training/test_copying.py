@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from attnviz.training import copying, corpus, heldout
 from attnviz.training.corpus import Pair
@@ -92,3 +93,37 @@ def test_a_training_with_extra_copies_trains_on_them(tmp_path, monkeypatch) -> N
         )
     assert seen == [4, 16]
     assert any("12 more training pairs with other names and numbers" in m for m in messages)
+
+
+def test_copy_checks_name_what_they_swapped_in_and_their_references_copy_it() -> None:
+    valid = [("Tom has 3 dogs.", "Tom tiene 3 perros."), ("The dog sleeps.", "El perro duerme.")]
+    checks = corpus.copy_checks(valid, 6, seed=5, taken={heldout.key("Tom has 3 dogs.")})
+    assert len(checks) == 6
+    for check in checks:
+        name, _, number = check.english.split()[:3]
+        assert check.required == (name, number) and check.spanish.startswith(f"{name} tiene")
+    assert heldout.copied_share([c.spanish for c in checks], checks) == 1.0
+    assert heldout.copied_share(["Tom tiene 3 perros."] * 6, checks) == 0.0
+
+
+def test_with_extra_copies_checkpoints_are_scored_on_copying_too(tmp_path) -> None:
+    from attnviz.training import train_mt
+    from tests.training.tiny_corpus import write_corpus
+
+    corpus_dir, weights, _ = write_corpus(tmp_path)
+    with (corpus_dir / "valid.tsv").open("a", encoding="utf-8") as valid:
+        valid.write("Tom has 3 dogs.\tTom tiene 3 perros.\n")
+    messages: list[str] = []
+    progress = train_mt.train_mt(
+        "bahdanau-en-es",
+        messages.append,
+        minutes=0.01,
+        corpus_dir=corpus_dir,
+        weights_dir=weights,
+        extra_copies=5,
+    )
+    assert any(re.search(r"scored on copying in [1-8] validation sentences", m) for m in messages)
+    scored = [m for m in messages if m.startswith("validation chrF") and "copied" in m]
+    assert scored and 0 <= progress["valid_copied"] <= 1
+    chrf_value = progress["valid_chrf"]
+    assert progress["best_valid_score"] == (chrf_value + 100 * progress["valid_copied"]) / 2

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from attnviz.training import heldout
-from attnviz.training.heldout_eval import copied_share, figures
+from attnviz.training.heldout import copied_share
+from attnviz.training.heldout_eval import figures
 
 
 def test_sets_are_large_enough_and_well_formed() -> None:
