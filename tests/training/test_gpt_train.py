@@ -12,6 +12,7 @@ from attnviz.models.gpt import GPT, GPTConfig, load_folder
 from attnviz.models.tokens import EOS_ID
 from attnviz.training.gpt_train import (
     GPTTrainConfig,
+    Kept,
     batch,
     repeated_words,
     token_stream,
@@ -143,3 +144,24 @@ def test_the_smeared_keys_step_faster_and_can_start_a_run_at_half_their_own_key(
               show_progress=False)  # fmt: skip
     assert any("a new one" in line for line in logged)
     assert any("smeared keys of 2 layers start at 0.50" in line for line in logged)
+
+
+def test_the_shipped_state_is_the_best_induction_within_the_perplexity_slack():
+    network = GPT(SMALL)
+    kept = Kept(slack=1.03)
+    for step, perplexity, score in [
+        (0, 50.0, 0.10),
+        (1, 49.0, 0.30),
+        (2, 46.0, 0.12),
+        (3, 47.0, 0.20),
+        (4, 60.0, 0.50),
+        (5, 48.0, 0.05),
+    ]:
+        with torch.no_grad():
+            network.embed.weight.fill_(step)
+        kept.consider(network, step, perplexity, score)
+    # Step 5 is beaten by step 3 on both; step 0 by step 1. 47.0 <= 46.0 * 1.03 < 49.0.
+    assert sorted(c[2] for c in kept.front) == [1, 2, 3, 4]
+    perplexity, score, step, state = kept.best()
+    assert (perplexity, score, step) == (47.0, 0.20, 3)
+    assert float(state["embed.weight"][0, 0]) == 3.0  # a copy, not the network's live weights
