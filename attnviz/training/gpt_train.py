@@ -368,7 +368,7 @@ def warm_start(network: GPT, folder: Path, log: Callable[[str], None]) -> None:
     keys warm-starts one with them (each head's share starts at 0.95 of its own key)."""
     shipped = read_config(folder, GPTConfig, FAMILY)
     if shipped == network.config:
-        load_weights(network, folder)
+        load_weights(network, folder).train().requires_grad_(True)  # it loads for inference
         return
     if shipped != dataclasses.replace(network.config, smeared_keys=False):
         raise ValueError(f"The shipped {NAME} has other sizes than these: {shipped}.")

@@ -97,6 +97,11 @@ def test_resume_without_a_checkpoint_starts_from_the_shipped_weights(tmp_path):
     fresh = train_gpt(data, tmp_path / "ck2", tmp_path / "w2", [].append, idle, SMALL,
                       show_progress=False)  # fmt: skip
     assert fresh["held_out_perplexity"] > 1.5 * first["held_out_perplexity"]
+    shutil.rmtree(checkpoints)  # and it trains from them: loading for inference froze them once
+    more = train_gpt(data, checkpoints, weights, [].append,
+                     dataclasses.replace(config, minutes=0.02), SMALL, resume=True,
+                     show_progress=False)  # fmt: skip
+    assert more["steps"] > 0
 
 
 def test_a_shipped_model_without_smeared_keys_warm_starts_one_with_them(tmp_path):
