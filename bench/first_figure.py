@@ -7,8 +7,8 @@ rerun with the page's name and no widget values. It prints, per page, the time f
 rerun request to the first Plotly figure and to the end of the script, beside the same for a
 rerun of a session that is already open (the baseline: the page's own cost once a session
 exists). Then the same in headless Chromium: a new browser context (a new tab with nothing
-cached) per session, timed from the navigation to the first Plotly figure drawn, beside a
-reload of an open tab.
+cached) per session, timed from the navigation to the first Plotly figure drawn (in the page
+or in a clickable figure's component frame), beside a reload of an open tab.
 
 Run: python bench/first_figure.py [--sessions 5] [--pages translate heads compare]
 """
@@ -58,7 +58,7 @@ async def open_once(url: str, page: str, then_rerun: bool = False) -> tuple[floa
             elif kind == "page_info_changed":
                 query = message.page_info_changed.query_string
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                if message.delta.new_element.WhichOneof("type") == "plotly_chart":
+                if is_figure(message.delta.new_element):
                     first_figure = first_figure or time.perf_counter() - started
             elif kind == "script_finished":
                 if message.script_finished != FINISHED:
@@ -73,6 +73,14 @@ async def open_once(url: str, page: str, then_rerun: bool = False) -> tuple[floa
     if not first:
         raise RuntimeError(f"/{page} sent no figure to a new session")
     return first, finished, again
+
+
+def is_figure(element) -> bool:
+    """A Plotly figure: Streamlit's own, or a clickable one (our component)."""
+    kind = element.WhichOneof("type")
+    if kind == "component_instance":
+        return element.component_instance.component_name.endswith(".clickable")
+    return kind == "plotly_chart"
 
 
 async def measure(url: str, pages: list[str], sessions: int) -> None:
@@ -93,7 +101,12 @@ async def measure(url: str, pages: list[str], sessions: int) -> None:
         )
 
 
-DRAWN = "() => !!document.querySelector('.js-plotly-plot')?._fullData"
+# A figure drawn by Plotly, in the page or inside a clickable figure's component frame.
+DRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot, iframe')).some((e) => {
+  if (e.tagName !== 'IFRAME') return !!e._fullData;
+  try { return !!e.contentDocument.querySelector('.js-plotly-plot')?._fullData; }
+  catch (error) { return false; }
+})"""
 
 
 def browser_seconds(context, url: str) -> float:
