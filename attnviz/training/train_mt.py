@@ -179,7 +179,8 @@ def train_mt(
     extra_copies: int = 0,
     copies_seed: int = EXTRA_COPIES_SEED,
 ) -> Progress:
-    """Train `name` on the corpus, keep the checkpoint with the best validation chrF, ship it.
+    """Train `name` on the corpus, keep the checkpoint with the best validation score (chrF,
+    or with `extra_copies` its mean with copying, below), ship it.
 
     `resume` continues from the shipped weights of `name` itself, with a lower, falling learning
     rate and without the teacher's guide. `learning_rate` replaces the peak rate (a model
@@ -256,9 +257,10 @@ def train_mt(
         if score > best["score"]:
             best.update(score=score, state=copy.deepcopy(network.state_dict()))
             ship(weights_dir / name, recipe.family, network, source, target)  # safe if stopped
-        copied = f", copied {100 * figures.get('valid_copied', 0):.1f}%, score {score:.2f}"
-        copied = copied if checks else ""
-        log(f"validation chrF {figures['valid_chrf']:.2f}{copied} (best {best['score']:.2f})")
+        line = f"validation chrF {figures['valid_chrf']:.2f}"
+        if checks:
+            line += f", copied {100 * figures['valid_copied']:.1f}%, score {score:.2f}"
+        log(f"{line} (best {best['score']:.2f})")
         return dict(figures)
 
     guide = None
