@@ -166,12 +166,9 @@ def train(
 
     log = logger(name)
     where = {} if corpus is None else {"corpus_dir": corpus}
-    copies = {"extra_copies": options.get("extra_copies") or 0}
-    if options.get("copies_seed") is not None:
-        copies["copies_seed"] = options["copies_seed"]
-    bar = progress_bar(name, log)
-    rate = options.get("learning_rate")
-    result = train_mt(name, log, bar, minutes, resume=resume, learning_rate=rate, **copies, **where)
+    given = ("learning_rate", "extra_copies", "copies_seed")
+    chosen = {k: options[k] for k in given if options.get(k) is not None}  # else train_mt's own
+    result = train_mt(name, log, progress_bar(name, log), minutes, resume=resume, **chosen, **where)
     print(json.dumps(result))
 
 
@@ -306,7 +303,6 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--copies-seed",
                 type=int,
-                default=1,
                 help="translators: the seed that draws the --extra-copies (default 1)",
             )
         sub.add_argument(
